@@ -1,0 +1,1 @@
+//! ActivityPub (being written).
