@@ -11,9 +11,11 @@
 //! - [`app`]: wiring: builds the [`app::App`] and runs `serve`.
 
 pub mod app;
+pub mod cli;
 pub mod config;
 pub mod content;
 pub mod federation;
+pub mod logging;
 pub mod store;
 pub mod urls;
 pub mod web;

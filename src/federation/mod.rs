@@ -1,1 +1,9 @@
-//! ActivityPub (being written).
+//! ActivityPub: the vocabulary quire writes, the conversion of its records into it,
+//! discovery documents and collections. May use `http` types; never axum or maud, never SQL.
+
+pub mod collections;
+pub mod convert;
+pub mod discovery;
+pub mod fetch;
+pub mod outbox;
+pub mod vocab;

@@ -33,6 +33,10 @@ pub enum StoreError {
     Open { path: PathBuf, message: String },
 }
 
+/// A raw SQLite connection, for tools and tests that must build a database by hand (an old
+/// schema, say). Everything else goes through [`Store`].
+pub use rusqlite::Connection as RawConnection;
+
 /// Result of a store call.
 pub type StoreResult<T> = Result<T, StoreError>;
 

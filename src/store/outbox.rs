@@ -42,22 +42,31 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxActivity> {
     })
 }
 
+/// Inserts an activity inside an open transaction (used by the post changes, so a post and
+/// the activity announcing it commit together).
+pub(crate) fn insert_activity(
+    conn: &rusqlite::Connection,
+    activity: &NewActivity,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT OR IGNORE INTO outbox (activity_id, actor, kind, object_id, payload, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            activity.activity_id,
+            activity.actor,
+            activity.kind,
+            activity.object_id,
+            activity.payload,
+            now_rfc3339()
+        ],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Records an activity for delivery. A repeated `activity_id` is ignored.
     pub fn record_activity(&self, activity: &NewActivity) -> StoreResult<()> {
-        let conn = self.conn();
-        conn.execute(
-            "INSERT OR IGNORE INTO outbox (activity_id, actor, kind, object_id, payload, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                activity.activity_id,
-                activity.actor,
-                activity.kind,
-                activity.object_id,
-                activity.payload,
-                now_rfc3339()
-            ],
-        )?;
+        insert_activity(&self.conn(), activity)?;
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 
 use rusqlite::{params, Row};
 
+use super::outbox::{insert_activity, NewActivity};
 use super::{optional, Store, StoreError, StoreResult};
 
 /// A published (or removed) post as stored.
@@ -126,8 +127,9 @@ impl Store {
     }
 
     /// Inserts a post, or replaces the stored post with the same slug (also reviving a removed
-    /// one). Returns its id.
-    pub fn upsert_post(&self, post: &PostInput) -> StoreResult<i64> {
+    /// one), and records `activities` in the same transaction, so a post is never published
+    /// without the activity that tells followers. Returns its id.
+    pub fn publish_post(&self, post: &PostInput, activities: &[NewActivity]) -> StoreResult<i64> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let media =
@@ -170,17 +172,26 @@ impl Store {
                 params![id, tag.slug, tag.name],
             )?;
         }
+        for activity in activities {
+            insert_activity(&tx, activity)?;
+        }
         tx.commit()?;
         Ok(id)
     }
 
-    /// Marks a post removed: it keeps its row so its URL answers 410 Gone.
-    pub fn mark_post_deleted(&self, slug: &str, at: &str) -> StoreResult<()> {
-        let conn = self.conn();
-        conn.execute(
+    /// Marks a post removed (it keeps its row so its URL answers 410 Gone) and records
+    /// `activities` in the same transaction.
+    pub fn remove_post(&self, slug: &str, at: &str, activities: &[NewActivity]) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        tx.execute(
             "UPDATE posts SET deleted_at = ?2 WHERE slug = ?1 AND deleted_at IS NULL",
             params![slug, at],
         )?;
+        for activity in activities {
+            insert_activity(&tx, activity)?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

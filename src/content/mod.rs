@@ -1,1 +1,0 @@
-//! The Markdown folder (being written).

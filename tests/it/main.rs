@@ -1,0 +1,10 @@
+//! quire's integration tests: one binary, real servers on 127.0.0.1.
+
+mod support;
+
+mod blog;
+mod cli;
+mod discovery;
+mod invariants;
+mod storage;
+mod sync;
