@@ -9,9 +9,11 @@
 
 pub mod error;
 pub mod frontmatter;
+pub mod profile;
 pub mod render;
 pub mod scan;
 pub mod slug;
+pub mod sync;
 
 pub use error::ContentError;
 pub use frontmatter::{

@@ -4,11 +4,14 @@
 //! Responses that depend only on content are rendered once and kept in [`cache::PageCache`].
 
 pub mod activitypub;
+pub mod assets;
 pub mod cache;
 pub mod error;
+pub mod feed;
 pub mod files;
 pub mod html;
 pub mod negotiate;
+pub mod pages;
 pub mod respond;
 pub mod wellknown;
 
