@@ -1,1 +1,3 @@
 //! quire placeholder
+
+pub mod federation;

@@ -1,0 +1,3 @@
+//! Federation: how quire talks to the rest of the fediverse.
+
+pub mod signature;
