@@ -26,6 +26,8 @@ mod rfc9421;
 mod sfv;
 
 #[cfg(test)]
+mod independent_tests;
+#[cfg(test)]
 pub(crate) mod testkit;
 #[cfg(test)]
 mod vector_tests;
