@@ -6,4 +6,5 @@ pub mod convert;
 pub mod discovery;
 pub mod fetch;
 pub mod outbox;
+pub mod signature;
 pub mod vocab;
