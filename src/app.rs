@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::content::sync::{sync, SyncReport};
 use crate::federation::convert::Converter;
 use crate::federation::outbox::activities_for;
-use crate::federation::signature::keys::{generate_rsa_2048, PrivateKey};
+use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
 use crate::store::{now_rfc3339, Store};
 use crate::urls::Urls;

@@ -9,7 +9,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::frontmatter::ContentError;
+use super::error::ContentError;
 use super::render::render;
 use super::scan::{scan, SourcePost};
 use super::slug::tag_slug;
