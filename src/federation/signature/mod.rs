@@ -368,8 +368,10 @@ pub fn sign_request(
     let date = httpdate::fmt_http_date(std::time::SystemTime::from(now));
     headers.insert(header::DATE, header_value(&date)?);
     let body = effective_body(method, body);
-    headers.remove("signature");
-    headers.remove("signature-input");
+    // A request re-signed with the other scheme (double-knocking) must not keep stale headers.
+    for stale in ["signature", "signature-input", "digest", "content-digest"] {
+        headers.remove(stale);
+    }
     let req_headers = match scheme {
         Scheme::Cavage => {
             if let Some(body) = body {
@@ -735,6 +737,27 @@ mod round_trip_tests {
             .insert("signature", HeaderValue::from_str(&forged).unwrap());
         assert_eq!(parse(&get.parts()).unwrap().created(), None);
         assert!(matches!(get.verify(None), Err(SignatureError::Undated)));
+    }
+
+    #[test]
+    fn re_signing_with_the_other_scheme_leaves_no_stale_headers() {
+        let key = PrivateKey::from_pem(&bob_private_pem()).unwrap();
+        let mut post = Signed::new(Scheme::Rfc9421, Method::POST, INBOX, Some(b"x"));
+        sign_request(
+            Scheme::Cavage,
+            &Method::POST,
+            &post.url,
+            &mut post.headers,
+            Some(b"x"),
+            KEY_ID,
+            &key,
+            post.now,
+        )
+        .unwrap();
+        assert!(!post.headers.contains_key("signature-input"));
+        assert!(!post.headers.contains_key("content-digest"));
+        assert_eq!(parse(&post.parts()).unwrap().scheme(), Scheme::Cavage);
+        post.verify(Some(b"x")).unwrap();
     }
 
     #[test]
