@@ -114,8 +114,11 @@ impl CavageSignature {
                 })
                 .transpose()
         };
-        let created = int("created")?;
-        let expires = int("expires")?;
+        // created/expires are only authenticated when their pseudo-headers are signed (§2.3);
+        // unsigned ones are ignored so they cannot make a replayed request look fresh.
+        let covered = |pseudo: &str| headers.iter().any(|h| h == pseudo);
+        let created = int("created")?.filter(|_| covered("(created)"));
+        let expires = int("expires")?.filter(|_| covered("(expires)"));
         // An absent algorithm means "derive it from the key" (§2.1.3): RSA here.
         if let Some(alg) = take("algorithm").map(|a| a.to_ascii_lowercase()) {
             if alg != "rsa-sha256" && alg != "hs2019" {
@@ -256,6 +259,12 @@ mod tests {
         assert_eq!(sig.key_id, "https://a.example/u#k");
         assert_eq!(sig.headers, ["(request-target)", "host"]);
         assert_eq!(sig.signature, b"hi");
+        // Not covered by `headers`, so not trusted.
+        assert_eq!((sig.created, sig.expires), (None, None));
+        let sig = CavageSignature::parse(
+            r#"keyId="k",algorithm="hs2019",headers="(created) (expires)",created=12,expires=13.5,signature="aGk=""#,
+        )
+        .unwrap();
         assert_eq!((sig.created, sig.expires), (Some(12), Some(13)));
     }
 
