@@ -82,9 +82,12 @@ impl App {
     /// pages when something changed.
     pub fn sync_content(&self) -> anyhow::Result<SyncReport> {
         let conv = self.converter();
-        let report = sync(&self.config.content_dir, &self.store, &now_rfc3339(), &|change| {
-            activities_for(&conv, change)
-        })?;
+        let report = sync(
+            &self.config.content_dir,
+            &self.store,
+            &now_rfc3339(),
+            &|change| activities_for(&conv, change),
+        )?;
         if report.changed() {
             self.cache.invalidate();
             self.outbox_notify.notify_one();
@@ -170,8 +173,7 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
             .unwrap_or(0)
     };
     #[cfg(unix)]
-    let mut hangup =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
+    let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     loop {
         #[cfg(unix)]
         let hup = async {

@@ -75,7 +75,10 @@ fn serve(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
         tracing::info!(
             "serving {} on http://{} (content: {}, data: {})",
             app.config.base_url,
-            listener.local_addr().map(|a| a.to_string()).unwrap_or_default(),
+            listener
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default(),
             app.config.content_dir.display(),
             app.config.data_dir.display()
         );
@@ -107,12 +110,16 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing requests under way");
 }
 
-fn import(dir: Option<&Path>, config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+fn import(
+    dir: Option<&Path>,
+    config_path: Option<&Path>,
+) -> anyhow::Result<std::process::ExitCode> {
     let mut config = load(config_path)?;
     if let Some(dir) = dir {
         let dir = std::fs::canonicalize(dir)
             .with_context(|| format!("{}: cannot open the folder", dir.display()))?;
-        let configured = std::fs::canonicalize(&config.content_dir).unwrap_or(config.content_dir.clone());
+        let configured =
+            std::fs::canonicalize(&config.content_dir).unwrap_or(config.content_dir.clone());
         if dir != configured {
             eprintln!(
                 "note: {} is not the configured content folder ({}); `quire serve` syncs the configured one and would remove these posts again. Set content.dir to this folder to keep them.",

@@ -61,11 +61,7 @@ pub fn sync(
         errors: scanned.errors,
         ..SyncReport::default()
     };
-    let broken_files: HashSet<String> = report
-        .errors
-        .iter()
-        .map(|e| path_key(&e.file))
-        .collect();
+    let broken_files: HashSet<String> = report.errors.iter().map(|e| path_key(&e.file)).collect();
     let stored: HashMap<String, _> = store
         .post_fingerprints()?
         .into_iter()
@@ -85,7 +81,11 @@ pub fn sync(
             }
             Some(_) => false,
         };
-        let existing = if is_new { None } else { store.post_by_slug(&source.slug)? };
+        let existing = if is_new {
+            None
+        } else {
+            store.post_by_slug(&source.slug)?
+        };
         let input = to_input(source, existing.as_ref(), now, is_new);
         let post = preview(&input);
         let acts = if is_new {
@@ -106,7 +106,11 @@ pub fn sync(
     // blog: removals need the folder to be there.
     let folder_present = content_dir.is_dir();
     for (slug, fp) in &stored {
-        if !folder_present || fp.deleted || seen.contains(slug) || broken_files.contains(&fp.source_path) {
+        if !folder_present
+            || fp.deleted
+            || seen.contains(slug)
+            || broken_files.contains(&fp.source_path)
+        {
             continue;
         }
         let acts = activities(Change::Deleted(slug, now));
@@ -128,9 +132,8 @@ fn to_input(source: &SourcePost, existing: Option<&Post>, now: &str, is_new: boo
     let front = &source.front;
     let dir = source.rel_path.parent().unwrap_or(Path::new(""));
     let rendered = render(&source.body, dir, front.summary.as_deref());
-    let rfc = |d: &chrono::DateTime<chrono::Utc>| {
-        d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-    };
+    let rfc =
+        |d: &chrono::DateTime<chrono::Utc>| d.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     // `published` comes from the front matter; else it is kept from the first import.
     let published = front
         .date

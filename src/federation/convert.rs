@@ -84,7 +84,8 @@ impl<'a> Converter<'a> {
         });
         if is_person {
             // Mastodon 4.4+ credits the author on link previews of these domains only.
-            actor["attributionDomains"] = json!([self.config.base_url.host_str().unwrap_or_default()]);
+            actor["attributionDomains"] =
+                json!([self.config.base_url.host_str().unwrap_or_default()]);
             if let Some(avatar) = &c.author_avatar {
                 let url = self.media_url(avatar);
                 let mut icon = json!({"type": "Image", "url": url});
@@ -187,7 +188,12 @@ impl<'a> Converter<'a> {
 
     /// `Create(Article)` from the Person: how followers first receive a post.
     pub fn create(&self, post: &Post) -> Value {
-        self.wrap(post, "Create", format!("{}#create", self.urls.post(&post.slug)), &post.published)
+        self.wrap(
+            post,
+            "Create",
+            format!("{}#create", self.urls.post(&post.slug)),
+            &post.published,
+        )
     }
 
     /// `Update(Article)` from the Person after an edit; `at` makes the id unique per edit.

@@ -127,17 +127,38 @@ mod tests {
     #[test]
     fn acct_and_url_resources_resolve_to_the_actor() {
         let (c, u) = setup();
-        assert_eq!(resolve_resource(&c, &u, "acct:alice@blog.example:8443"), Ok("alice"));
-        assert_eq!(resolve_resource(&c, &u, "acct:BLOG@Blog.Example:8443"), Ok("blog"));
-        assert_eq!(resolve_resource(&c, &u, "https://blog.example:8443/@alice"), Ok("alice"));
+        assert_eq!(
+            resolve_resource(&c, &u, "acct:alice@blog.example:8443"),
+            Ok("alice")
+        );
+        assert_eq!(
+            resolve_resource(&c, &u, "acct:BLOG@Blog.Example:8443"),
+            Ok("blog")
+        );
+        assert_eq!(
+            resolve_resource(&c, &u, "https://blog.example:8443/@alice"),
+            Ok("alice")
+        );
     }
 
     #[test]
     fn unknown_and_malformed_resources_are_told_apart() {
         let (c, u) = setup();
-        assert_eq!(resolve_resource(&c, &u, "acct:bob@blog.example:8443"), Err(WebfingerError::NotFound));
-        assert_eq!(resolve_resource(&c, &u, "acct:alice@elsewhere.org"), Err(WebfingerError::NotFound));
-        assert!(matches!(resolve_resource(&c, &u, "alice"), Err(WebfingerError::Malformed(_))));
-        assert!(matches!(resolve_resource(&c, &u, "acct:alice"), Err(WebfingerError::Malformed(_))));
+        assert_eq!(
+            resolve_resource(&c, &u, "acct:bob@blog.example:8443"),
+            Err(WebfingerError::NotFound)
+        );
+        assert_eq!(
+            resolve_resource(&c, &u, "acct:alice@elsewhere.org"),
+            Err(WebfingerError::NotFound)
+        );
+        assert!(matches!(
+            resolve_resource(&c, &u, "alice"),
+            Err(WebfingerError::Malformed(_))
+        ));
+        assert!(matches!(
+            resolve_resource(&c, &u, "acct:alice"),
+            Err(WebfingerError::Malformed(_))
+        ));
     }
 }

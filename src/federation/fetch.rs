@@ -105,8 +105,17 @@ impl SafeClient {
             ),
         );
         if let Some(s) = signer {
-            sign_request(Scheme::Cavage, &Method::GET, &parsed, &mut headers, None, s.key_id, s.key, chrono::Utc::now())
-                .map_err(|e| FetchError::Signing(e.to_string()))?;
+            sign_request(
+                Scheme::Cavage,
+                &Method::GET,
+                &parsed,
+                &mut headers,
+                None,
+                s.key_id,
+                s.key,
+                chrono::Utc::now(),
+            )
+            .map_err(|e| FetchError::Signing(e.to_string()))?;
         }
         let response = self
             .client
@@ -140,12 +149,19 @@ impl SafeClient {
         let mut headers = HeaderMap::new();
         headers.insert(
             http::header::CONTENT_TYPE,
-            HeaderValue::from_static(
-                "application/activity+json",
-            ),
+            HeaderValue::from_static("application/activity+json"),
         );
-        sign_request(scheme, &Method::POST, &parsed, &mut headers, Some(body), signer.key_id, signer.key, chrono::Utc::now())
-            .map_err(|e| FetchError::Signing(e.to_string()))?;
+        sign_request(
+            scheme,
+            &Method::POST,
+            &parsed,
+            &mut headers,
+            Some(body),
+            signer.key_id,
+            signer.key,
+            chrono::Utc::now(),
+        )
+        .map_err(|e| FetchError::Signing(e.to_string()))?;
         let response = self
             .client
             .post(parsed)
@@ -167,8 +183,10 @@ impl SafeClient {
 
     /// Parses and checks a URL before any connection.
     fn checked(&self, url: &str) -> Result<Url, FetchError> {
-        let parsed = Url::parse(url).map_err(|_| FetchError::Forbidden(url.to_string(), "not a URL"))?;
-        check_url(&parsed, self.allow_private).map_err(|reason| FetchError::Forbidden(url.to_string(), reason))?;
+        let parsed =
+            Url::parse(url).map_err(|_| FetchError::Forbidden(url.to_string(), "not a URL"))?;
+        check_url(&parsed, self.allow_private)
+            .map_err(|reason| FetchError::Forbidden(url.to_string(), reason))?;
         Ok(parsed)
     }
 }
@@ -259,7 +277,10 @@ fn is_global_v6(ip: Ipv6Addr) -> bool {
 
 /// Reads a body, refusing more than [`MAX_BODY`] bytes.
 async fn read_capped(mut response: reqwest::Response, url: &str) -> Result<Vec<u8>, FetchError> {
-    if response.content_length().is_some_and(|n| n as usize > MAX_BODY) {
+    if response
+        .content_length()
+        .is_some_and(|n| n as usize > MAX_BODY)
+    {
         return Err(FetchError::TooLarge(url.to_string()));
     }
     let mut body = Vec::new();
@@ -293,7 +314,21 @@ mod tests {
 
     #[test]
     fn private_loopback_and_link_local_addresses_are_not_global() {
-        for ip in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::a00:1"] {
+        for ip in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+        ] {
             assert!(!is_global(ip.parse().unwrap()), "{ip}");
         }
         for ip in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
@@ -317,7 +352,10 @@ mod tests {
     async fn a_name_resolving_to_loopback_is_refused_after_dns() {
         let client = SafeClient::new(false);
         // "localhost" resolves to loopback: refused by the resolver, not by the URL check.
-        let err = client.get_json("https://localhost/actor", None).await.unwrap_err();
+        let err = client
+            .get_json("https://localhost/actor", None)
+            .await
+            .unwrap_err();
         assert!(matches!(err, FetchError::Transport(..)), "{err}");
         assert!(err.to_string().contains("no public address"), "{err}");
     }

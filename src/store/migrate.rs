@@ -8,7 +8,10 @@ use rusqlite::Connection;
 /// Every migration, in order; the schema version after applying `MIGRATIONS[i]` is `i + 1`.
 pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_blog", include_str!("migrations/0001_blog.sql")),
-    ("0002_federation", include_str!("migrations/0002_federation.sql")),
+    (
+        "0002_federation",
+        include_str!("migrations/0002_federation.sql"),
+    ),
 ];
 
 /// Brings the database to the newest schema, applying only what it lacks.

@@ -27,84 +27,133 @@ pub async fn outbox(
 ) -> Result<Response, WebError> {
     let (name, kind) = local_name(&app, &actor)?;
     let page_no = q.page_given().then(|| q.number()).transpose()?;
-    cached(&app, format!("outbox:{name}?{page_no:?}"), &headers, move |app| {
-        let id = app.urls.outbox(&name);
-        let activity_kind = match kind {
-            ActorKind::Person => "Create",
-            ActorKind::Group => "Announce",
-        };
-        // Ordered like the posts; each item is the activity that published a live post.
-        let total = app.store.count_posts()?;
-        let Some(n) = page_no else {
-            return Ok(activity(StatusCode::OK, &collection(&id, total)));
-        };
-        let conv = app.converter();
-        let posts = app.store.recent_posts((n - 1) * PAGE_SIZE, PAGE_SIZE)?;
-        let items: Vec<Value> = posts
-            .iter()
-            .map(|p| {
-                let mut a = match activity_kind {
-                    "Create" => conv.create(p),
-                    _ => conv.announce(p),
-                };
-                if let Value::Object(map) = &mut a {
-                    map.remove("@context");
-                }
-                a
-            })
-            .collect();
-        Ok(activity(StatusCode::OK, &page(&id, n, total, items)))
-    })
+    cached(
+        &app,
+        format!("outbox:{name}?{page_no:?}"),
+        &headers,
+        move |app| {
+            let id = app.urls.outbox(&name);
+            let activity_kind = match kind {
+                ActorKind::Person => "Create",
+                ActorKind::Group => "Announce",
+            };
+            // Ordered like the posts; each item is the activity that published a live post.
+            let total = app.store.count_posts()?;
+            let Some(n) = page_no else {
+                return Ok(activity(StatusCode::OK, &collection(&id, total)));
+            };
+            let conv = app.converter();
+            let posts = app.store.recent_posts((n - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            let items: Vec<Value> = posts
+                .iter()
+                .map(|p| {
+                    let mut a = match activity_kind {
+                        "Create" => conv.create(p),
+                        _ => conv.announce(p),
+                    };
+                    if let Value::Object(map) = &mut a {
+                        map.remove("@context");
+                    }
+                    a
+                })
+                .collect();
+            Ok(activity(StatusCode::OK, &page(&id, n, total, items)))
+        },
+    )
     .await
 }
 
 /// `/@{name}/followers`: the count (who follows is not published).
-pub async fn followers(State(app): State<AppState>, Path(actor): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn followers(
+    State(app): State<AppState>,
+    Path(actor): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let (name, _) = local_name(&app, &actor)?;
     // Not cached: the count changes with follows, not with content.
     let id = app.urls.followers(&name);
     let count = app.store.run(move |s| s.follower_count(&name)).await?;
     let doc = counted_only(&id, count);
-    Ok(super::respond::send(&std::sync::Arc::new(activity(StatusCode::OK, &doc)), &headers))
+    Ok(super::respond::send(
+        &std::sync::Arc::new(activity(StatusCode::OK, &doc)),
+        &headers,
+    ))
 }
 
 /// `/@{name}/following`: quire's actors follow nobody.
-pub async fn following(State(app): State<AppState>, Path(actor): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn following(
+    State(app): State<AppState>,
+    Path(actor): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let (name, _) = local_name(&app, &actor)?;
     let doc = collection(&app.urls.following(&name), 0);
-    Ok(super::respond::send(&std::sync::Arc::new(activity(StatusCode::OK, &doc)), &headers))
+    Ok(super::respond::send(
+        &std::sync::Arc::new(activity(StatusCode::OK, &doc)),
+        &headers,
+    ))
 }
 
 /// The per-article collections.
-async fn post_collection(app: AppState, slug: String, which: &'static str, headers: HeaderMap) -> Result<Response, WebError> {
-    cached(&app, format!("{which}:/posts/{slug}"), &headers, move |app| {
-        let post = app.store.post_by_slug(&slug)?.filter(|p| p.deleted_at.is_none()).ok_or(WebError::NotFound)?;
-        let id = format!("{}/{which}", app.urls.post(&post.slug));
-        let doc = match which {
-            "replies" | "context" => collection(&id, 0),
-            _ => counted_only(&id, 0),
-        };
-        Ok(activity(StatusCode::OK, &doc))
-    })
+async fn post_collection(
+    app: AppState,
+    slug: String,
+    which: &'static str,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
+    cached(
+        &app,
+        format!("{which}:/posts/{slug}"),
+        &headers,
+        move |app| {
+            let post = app
+                .store
+                .post_by_slug(&slug)?
+                .filter(|p| p.deleted_at.is_none())
+                .ok_or(WebError::NotFound)?;
+            let id = format!("{}/{which}", app.urls.post(&post.slug));
+            let doc = match which {
+                "replies" | "context" => collection(&id, 0),
+                _ => counted_only(&id, 0),
+            };
+            Ok(activity(StatusCode::OK, &doc))
+        },
+    )
     .await
 }
 
 /// `/posts/{slug}/replies`.
-pub async fn post_replies(State(app): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn post_replies(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     post_collection(app, slug, "replies", headers).await
 }
 
 /// `/posts/{slug}/likes`.
-pub async fn post_likes(State(app): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn post_likes(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     post_collection(app, slug, "likes", headers).await
 }
 
 /// `/posts/{slug}/shares`.
-pub async fn post_shares(State(app): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn post_shares(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     post_collection(app, slug, "shares", headers).await
 }
 
 /// `/posts/{slug}/context`: the whole conversation (FEP-7888).
-pub async fn post_context(State(app): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn post_context(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     post_collection(app, slug, "context", headers).await
 }

@@ -43,7 +43,12 @@ impl PageQuery {
 }
 
 /// Serves `key` from the cache, or builds it on the blocking pool and caches it.
-pub async fn cached<F>(app: &AppState, key: String, headers: &HeaderMap, build: F) -> Result<Response, WebError>
+pub async fn cached<F>(
+    app: &AppState,
+    key: String,
+    headers: &HeaderMap,
+    build: F,
+) -> Result<Response, WebError>
 where
     F: FnOnce(&App) -> Result<Cached, WebError> + Send + 'static,
 {
@@ -72,7 +77,11 @@ pub(crate) fn activity(status: StatusCode, value: &serde_json::Value) -> Cached 
 }
 
 /// `/`: the newest posts, paginated; an explanation when there are none yet.
-pub async fn index(State(app): State<AppState>, Query(q): Query<PageQuery>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn index(
+    State(app): State<AppState>,
+    Query(q): Query<PageQuery>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let page = q.number()?;
     cached(&app, format!("html:/?{page}"), &headers, move |app| {
         let per_page = app.config.posts_per_page;
@@ -82,13 +91,20 @@ pub async fn index(State(app): State<AppState>, Query(q): Query<PageQuery>, head
             return Ok(html(StatusCode::NOT_FOUND, pages::not_found(&site(app))));
         }
         let posts = app.store.recent_posts((page - 1) * per_page, per_page)?;
-        Ok(html(StatusCode::OK, pages::index(&site(app), &posts, page, pages)))
+        Ok(html(
+            StatusCode::OK,
+            pages::index(&site(app), &posts, page, pages),
+        ))
     })
     .await
 }
 
 /// `/posts/{slug}`: the article page, or the `Article`; 410 once removed.
-pub async fn post(State(app): State<AppState>, Path(slug): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn post(
+    State(app): State<AppState>,
+    Path(slug): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let rep = negotiate(&headers);
     let key = format!("{rep:?}:/posts/{slug}");
     cached(&app, key, &headers, move |app| {
@@ -96,20 +112,29 @@ pub async fn post(State(app): State<AppState>, Path(slug): Path<String>, headers
         let Some(post) = app.store.post_by_slug(&slug)? else {
             return Ok(match rep {
                 Representation::Html => html(StatusCode::NOT_FOUND, pages::not_found(&site)),
-                Representation::ActivityJson => Cached::new(StatusCode::NOT_FOUND, types::JSON, "{\"error\":\"not found\"}"),
+                Representation::ActivityJson => Cached::new(
+                    StatusCode::NOT_FOUND,
+                    types::JSON,
+                    "{\"error\":\"not found\"}",
+                ),
             });
         };
         let conv = app.converter();
         Ok(match (rep, post.deleted_at.is_some()) {
             (Representation::Html, true) => html(StatusCode::GONE, pages::gone(&site)),
-            (Representation::ActivityJson, true) => activity(StatusCode::GONE, &conv.tombstone(&post)),
+            (Representation::ActivityJson, true) => {
+                activity(StatusCode::GONE, &conv.tombstone(&post))
+            }
             (Representation::Html, false) => {
-                let extras = PostExtras { conversation: maud::html! {} };
+                let extras = PostExtras {
+                    conversation: maud::html! {},
+                };
                 html(StatusCode::OK, pages::post(&site, &post, &extras))
             }
-            (Representation::ActivityJson, false) => {
-                activity(StatusCode::OK, &conv.article_document(&post, Interactions::default()))
-            }
+            (Representation::ActivityJson, false) => activity(
+                StatusCode::OK,
+                &conv.article_document(&post, Interactions::default()),
+            ),
         })
     })
     .await
@@ -124,19 +149,29 @@ pub async fn tag(
 ) -> Result<Response, WebError> {
     let page = q.number()?;
     let tag_slug = crate::content::slug::tag_slug(&tag);
-    cached(&app, format!("html:/tags/{tag_slug}?{page}"), &headers, move |app| {
-        let site = site(app);
-        let Some((tag, total)) = app.store.tag_summary(&tag_slug)? else {
-            return Ok(html(StatusCode::NOT_FOUND, pages::not_found(&site)));
-        };
-        let per_page = app.config.posts_per_page;
-        let pages = total.div_ceil(per_page).max(1);
-        if page > pages {
-            return Ok(html(StatusCode::NOT_FOUND, pages::not_found(&site)));
-        }
-        let posts = app.store.posts_with_tag(&tag.slug, (page - 1) * per_page, per_page)?;
-        Ok(html(StatusCode::OK, pages::tag(&site, &tag, &posts, page, pages)))
-    })
+    cached(
+        &app,
+        format!("html:/tags/{tag_slug}?{page}"),
+        &headers,
+        move |app| {
+            let site = site(app);
+            let Some((tag, total)) = app.store.tag_summary(&tag_slug)? else {
+                return Ok(html(StatusCode::NOT_FOUND, pages::not_found(&site)));
+            };
+            let per_page = app.config.posts_per_page;
+            let pages = total.div_ceil(per_page).max(1);
+            if page > pages {
+                return Ok(html(StatusCode::NOT_FOUND, pages::not_found(&site)));
+            }
+            let posts = app
+                .store
+                .posts_with_tag(&tag.slug, (page - 1) * per_page, per_page)?;
+            Ok(html(
+                StatusCode::OK,
+                pages::tag(&site, &tag, &posts, page, pages),
+            ))
+        },
+    )
     .await
 }
 
@@ -144,14 +179,22 @@ pub async fn tag(
 pub async fn feed(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
     cached(&app, "atom:/feed.xml".into(), &headers, |app| {
         let posts = app.store.recent_posts(0, 20)?;
-        Ok(Cached::new(StatusCode::OK, types::ATOM, super::feed::atom(&site(app), &posts)))
+        Ok(Cached::new(
+            StatusCode::OK,
+            types::ATOM,
+            super::feed::atom(&site(app), &posts),
+        ))
     })
     .await
 }
 
 /// `/@{name}`: the author page or the Person; the Group (the blog itself) redirects browsers
 /// home.
-pub async fn actor(State(app): State<AppState>, Path(actor): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn actor(
+    State(app): State<AppState>,
+    Path(actor): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let Some(name) = actor.strip_prefix('@').map(str::to_string) else {
         return Ok(not_found(State(app)).await);
     };
@@ -177,7 +220,10 @@ pub async fn actor(State(app): State<AppState>, Path(actor): Path<String>, heade
                 let count = app.store.count_posts()?;
                 let recent = app.store.recent_posts(0, 10)?;
                 let followers = app.store.follower_count(&name)?;
-                Ok(html(StatusCode::OK, pages::author(&site(app), count, &recent, followers)))
+                Ok(html(
+                    StatusCode::OK,
+                    pages::author(&site(app), count, &recent, followers),
+                ))
             }
         }
     })
@@ -189,11 +235,15 @@ pub async fn not_found(State(app): State<AppState>) -> Response {
     let key = "html:404".to_string();
     let hit = match app.cache.get(&key) {
         Some(hit) => hit,
-        None => app.cache.put(key, html(StatusCode::NOT_FOUND, pages::not_found(&site(&app)))),
+        None => app.cache.put(
+            key,
+            html(StatusCode::NOT_FOUND, pages::not_found(&site(&app))),
+        ),
     };
     let mut response = (hit.status, hit.body.clone()).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, header::HeaderValue::from_static(types::HTML));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        header::HeaderValue::from_static(types::HTML),
+    );
     response
 }

@@ -41,16 +41,24 @@ mod tests {
 
     #[test]
     fn both_activitystreams_media_types_get_json() {
-        assert_eq!(negotiate(&with_accept("application/activity+json")), Representation::ActivityJson);
         assert_eq!(
-            negotiate(&with_accept("application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"")),
+            negotiate(&with_accept("application/activity+json")),
+            Representation::ActivityJson
+        );
+        assert_eq!(
+            negotiate(&with_accept(
+                "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""
+            )),
             Representation::ActivityJson
         );
     }
 
     #[test]
     fn browsers_get_html() {
-        assert_eq!(negotiate(&with_accept("text/html,application/xhtml+xml,*/*;q=0.8")), Representation::Html);
+        assert_eq!(
+            negotiate(&with_accept("text/html,application/xhtml+xml,*/*;q=0.8")),
+            Representation::Html
+        );
         assert_eq!(negotiate(&HeaderMap::new()), Representation::Html);
     }
 }

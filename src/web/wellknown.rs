@@ -32,8 +32,12 @@ pub async fn webfinger(State(app): State<AppState>, Query(q): Query<WebfingerQue
                 .insert(header::CONTENT_TYPE, HeaderValue::from_static(types::JRD));
             r
         }
-        Err(WebfingerError::NotFound) => (StatusCode::NOT_FOUND, "no such account\n").into_response(),
-        Err(e @ WebfingerError::Malformed(_)) => (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response(),
+        Err(WebfingerError::NotFound) => {
+            (StatusCode::NOT_FOUND, "no such account\n").into_response()
+        }
+        Err(e @ WebfingerError::Malformed(_)) => {
+            (StatusCode::BAD_REQUEST, format!("{e}\n")).into_response()
+        }
     };
     response.headers_mut().insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
@@ -43,27 +47,51 @@ pub async fn webfinger(State(app): State<AppState>, Query(q): Query<WebfingerQue
 }
 
 /// host-meta (XRD).
-pub async fn host_meta(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn host_meta(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let mut r = cached(&app, "host-meta".into(), &headers, |app| {
-        Ok(Cached::new(StatusCode::OK, types::XRD, discovery::host_meta(&app.urls)))
+        Ok(Cached::new(
+            StatusCode::OK,
+            types::XRD,
+            discovery::host_meta(&app.urls),
+        ))
     })
     .await?;
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     Ok(r)
 }
 
 /// `/.well-known/nodeinfo`.
-pub async fn nodeinfo_index(State(app): State<AppState>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn nodeinfo_index(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let mut r = cached(&app, "nodeinfo-index".into(), &headers, |app| {
-        Ok(Cached::new(StatusCode::OK, types::JSON, discovery::nodeinfo_index(&app.urls).to_string()))
+        Ok(Cached::new(
+            StatusCode::OK,
+            types::JSON,
+            discovery::nodeinfo_index(&app.urls).to_string(),
+        ))
     })
     .await?;
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     Ok(r)
 }
 
 /// `/nodeinfo/2.0` and `/nodeinfo/2.1`.
-pub async fn nodeinfo(State(app): State<AppState>, Path(version): Path<String>, headers: HeaderMap) -> Result<Response, WebError> {
+pub async fn nodeinfo(
+    State(app): State<AppState>,
+    Path(version): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, WebError> {
     let content_type = match version.as_str() {
         "2.0" => types::NODEINFO_20,
         "2.1" => types::NODEINFO_21,
@@ -75,6 +103,9 @@ pub async fn nodeinfo(State(app): State<AppState>, Path(version): Path<String>, 
         Ok(Cached::new(StatusCode::OK, content_type, doc.to_string()))
     })
     .await?;
-    r.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    r.headers_mut().insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
     Ok(r)
 }

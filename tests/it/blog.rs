@@ -7,7 +7,10 @@ async fn an_empty_blog_explains_how_to_add_a_post() {
     let t = TestInstance::start().await;
     let r = t.get_html("/").await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
     let body = r.text().await.unwrap();
     assert!(body.contains("content"), "names the content folder");
     assert!(body.contains("title:"), "shows front matter to copy");
@@ -21,7 +24,15 @@ async fn home_lists_posts_newest_first_with_pagination() {
     })
     .await;
     for (i, day) in ["01", "02", "03"].iter().enumerate() {
-        t.write_post(&format!("p{i}.md"), &post(&format!("Post number {i}"), &format!("2024-05-{day}"), &[], "Body text."));
+        t.write_post(
+            &format!("p{i}.md"),
+            &post(
+                &format!("Post number {i}"),
+                &format!("2024-05-{day}"),
+                &[],
+                "Body text.",
+            ),
+        );
     }
     t.app.sync_content().unwrap();
     let page1 = t.get_html("/").await.text().await.unwrap();
@@ -46,19 +57,28 @@ async fn article_page_carries_opengraph_creator_and_alternate_link() {
     t.app.sync_content().unwrap();
     let r = t.get_html("/posts/hello").await;
     assert_eq!(r.status(), 200);
-    let csp = r.headers()["content-security-policy"].to_str().unwrap().to_string();
+    let csp = r.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"));
     let html = r.text().await.unwrap();
     assert!(html.contains("Hello &lt;world&gt;"), "title escaped");
     assert!(html.contains(r#"<meta name="fediverse:creator" content="@alice@127.0.0.1:"#));
     assert!(html.contains(r#"property="og:title""#));
     assert!(html.contains(r#"property="og:description" content="First paragraph is the excerpt."#));
-    assert!(html.contains(&format!(r#"content="{}""#, t.url("/media/cover.png"))), "og:image absolute");
+    assert!(
+        html.contains(&format!(r#"content="{}""#, t.url("/media/cover.png"))),
+        "og:image absolute"
+    );
     assert!(html.contains(r#"type="application/activity+json""#));
     assert!(html.contains("<table>") && html.contains("<del>old</del>"));
     assert!(html.contains("footnote") && html.contains("type=\"checkbox\""));
     assert!(html.contains("id=\"a-heading\""), "heading anchors");
-    assert!(html.contains(r#"<div class="raw">raw html</div>"#), "the author's raw HTML is kept");
+    assert!(
+        html.contains(r#"<div class="raw">raw html</div>"#),
+        "the author's raw HTML is kept"
+    );
     assert!(html.contains(r#"href="https://example.org""#), "autolink");
     assert!(html.contains("/tags/rust"));
     // And the tag page lists it.
@@ -74,7 +94,10 @@ async fn unknown_pages_get_the_404_page() {
     for path in ["/nope", "/posts/nope", "/@nobody", "/a/b/c"] {
         let r = t.get_html(path).await;
         assert_eq!(r.status(), 404, "{path}");
-        assert!(r.text().await.unwrap().contains("<html"), "{path}: a page, not bare text");
+        assert!(
+            r.text().await.unwrap().contains("<html"),
+            "{path}: a page, not bare text"
+        );
     }
 }
 
@@ -107,12 +130,18 @@ async fn etag_answers_304_and_changes_with_content() {
 #[tokio::test]
 async fn atom_feed_is_valid_rfc_4287() {
     let t = TestInstance::start().await;
-    t.write_post("a.md", &post("Fish & <chips>", "2024-01-01", &["food"], "Tasty & hot."));
+    t.write_post(
+        "a.md",
+        &post("Fish & <chips>", "2024-01-01", &["food"], "Tasty & hot."),
+    );
     t.write_post("b.md", &post("Second", "2024-01-02", &[], "More."));
     t.app.sync_content().unwrap();
     let r = t.get_html("/feed.xml").await;
     assert_eq!(r.status(), 200);
-    assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/atom+xml"));
     let xml = r.text().await.unwrap();
     // An independent XML parser checks well-formedness and the elements RFC 4287 requires.
     let script = r#"
@@ -140,7 +169,10 @@ print('ok')
 #[tokio::test]
 async fn images_next_to_posts_are_served_under_media_and_sources_are_not() {
     let t = TestInstance::start().await;
-    t.write_post("trip/index.md", &post("Trip", "2024-01-01", &[], "![a boat](boat.png)"));
+    t.write_post(
+        "trip/index.md",
+        &post("Trip", "2024-01-01", &[], "![a boat](boat.png)"),
+    );
     std::fs::write(t.content().join("trip/boat.png"), b"\x89PNG\r\n\x1a\nfake").unwrap();
     t.app.sync_content().unwrap();
     let html = t.get_html("/posts/trip").await.text().await.unwrap();
@@ -164,8 +196,17 @@ pub fn run_python(script: &str, input: &str) -> String {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("python3 is needed for this check (CI installs it)");
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "python check failed: {}\ninput:\n{input}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "python check failed: {}\ninput:\n{input}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -20,7 +20,10 @@ async fn webfinger_finds_both_actors_by_acct_and_by_url() {
             .unwrap();
         assert_eq!(r.status(), 200, "{resource}");
         assert_eq!(r.headers()["access-control-allow-origin"], "*");
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/jrd+json"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/jrd+json"));
         let jrd: serde_json::Value = r.json().await.unwrap();
         let self_link = jrd["links"]
             .as_array()
@@ -45,8 +48,20 @@ async fn webfinger_refuses_unknown_with_404_and_malformed_with_400() {
         }
         req.send()
     };
-    assert_eq!(get(Some(format!("acct:bob@{host}"))).await.unwrap().status(), 404);
-    assert_eq!(get(Some("acct:alice@other.example".into())).await.unwrap().status(), 404);
+    assert_eq!(
+        get(Some(format!("acct:bob@{host}")))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        get(Some("acct:alice@other.example".into()))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
     assert_eq!(get(Some("alice".into())).await.unwrap().status(), 400);
     assert_eq!(get(None).await.unwrap().status(), 400);
 }
@@ -57,7 +72,12 @@ async fn host_meta_and_nodeinfo_describe_one_user_and_counts_posts() {
     t.write_post("a.md", &post("A", "2024-01-01", &[], "one"));
     t.write_post("b.md", &post("B", "2024-01-02", &[], "two"));
     t.app.sync_content().unwrap();
-    let hm = t.get_html("/.well-known/host-meta").await.text().await.unwrap();
+    let hm = t
+        .get_html("/.well-known/host-meta")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(hm.contains("/.well-known/webfinger?resource={uri}"));
     let idx: serde_json::Value = client()
         .get(t.url("/.well-known/nodeinfo"))
@@ -70,8 +90,15 @@ async fn host_meta_and_nodeinfo_describe_one_user_and_counts_posts() {
     let links = idx["links"].as_array().unwrap();
     assert_eq!(links.len(), 2);
     for version in ["2.0", "2.1"] {
-        let r = client().get(t.url(&format!("/nodeinfo/{version}"))).send().await.unwrap();
-        assert!(r.headers()["content-type"].to_str().unwrap().contains(&format!("schema/{version}")));
+        let r = client()
+            .get(t.url(&format!("/nodeinfo/{version}")))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains(&format!("schema/{version}")));
         let ni: serde_json::Value = r.json().await.unwrap();
         assert_eq!(ni["version"], version);
         assert_eq!(ni["software"]["name"], "quire");
@@ -85,25 +112,46 @@ async fn host_meta_and_nodeinfo_describe_one_user_and_counts_posts() {
 #[tokio::test]
 async fn the_person_and_the_group_are_followable_actors() {
     let t = TestInstance::start().await;
-    let host = t.base.trim_start_matches("http://").split(':').next().unwrap().to_string();
+    let host = t
+        .base
+        .trim_start_matches("http://")
+        .split(':')
+        .next()
+        .unwrap()
+        .to_string();
     for (path, kind) in [("/@alice", "Person"), ("/@blog", "Group")] {
         let (status, a) = t.get_json(path).await;
         assert_eq!(status, 200);
         assert_eq!(a["type"], kind);
         assert_eq!(a["id"], t.url(path));
-        for key in ["inbox", "outbox", "followers", "following", "preferredUsername", "name", "url", "published"] {
+        for key in [
+            "inbox",
+            "outbox",
+            "followers",
+            "following",
+            "preferredUsername",
+            "name",
+            "url",
+            "published",
+        ] {
             assert!(a[key].is_string(), "{path} {key}");
         }
         assert_eq!(a["endpoints"]["sharedInbox"], t.url("/inbox"));
         assert_eq!(a["publicKey"]["id"], format!("{}#main-key", t.url(path)));
         assert_eq!(a["publicKey"]["owner"], t.url(path));
-        assert!(a["publicKey"]["publicKeyPem"].as_str().unwrap().starts_with("-----BEGIN PUBLIC KEY-----"));
+        assert!(a["publicKey"]["publicKeyPem"]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN PUBLIC KEY-----"));
         assert_eq!(a["manuallyApprovesFollowers"], false);
         assert_eq!(a["discoverable"], true);
     }
     let (_, person) = t.get_json("/@alice").await;
     assert_eq!(person["attributionDomains"][0], host.as_str());
-    assert!(person["summary"].as_str().unwrap().contains("<em>tests</em>"));
+    assert!(person["summary"]
+        .as_str()
+        .unwrap()
+        .contains("<em>tests</em>"));
     // Browsers: the author page, and the blog redirects home.
     let author = t.get_html("/@alice").await;
     assert_eq!(author.status(), 200);
@@ -119,12 +167,26 @@ async fn articles_answer_activitystreams_to_both_media_types() {
         "hello.md",
         "---\ntitle: Hello\ndate: 2024-03-01T10:00:00Z\ntags: [Rust]\ncomments: approve\n---\n\nThe first paragraph.\n\n![pic](pic.png)\n\nMore text.\n",
     );
-    t.write_post("warned.md", "---\ntitle: Careful\ncw: spoilers for the film\n---\n\nThe butler did it.\n");
+    t.write_post(
+        "warned.md",
+        "---\ntitle: Careful\ncw: spoilers for the film\n---\n\nThe butler did it.\n",
+    );
     t.app.sync_content().unwrap();
-    for accept in ["application/activity+json", "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\""] {
-        let r = client().get(t.url("/posts/hello")).header("Accept", accept).send().await.unwrap();
+    for accept in [
+        "application/activity+json",
+        "application/ld+json; profile=\"https://www.w3.org/ns/activitystreams\"",
+    ] {
+        let r = client()
+            .get(t.url("/posts/hello"))
+            .header("Accept", accept)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(r.status(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("application/activity+json"));
+        assert!(r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/activity+json"));
         let a: serde_json::Value = r.json().await.unwrap();
         assert_eq!(a["type"], "Article");
         assert_eq!(a["id"], t.url("/posts/hello"));
@@ -148,7 +210,10 @@ async fn articles_answer_activitystreams_to_both_media_types() {
             assert_eq!(a[c]["totalItems"], 0, "{c}");
         }
         assert_eq!(a["context"], t.url("/posts/hello/context"));
-        assert_eq!(a["interactionPolicy"]["canReply"]["approvalRequired"][0], "https://www.w3.org/ns/activitystreams#Public");
+        assert_eq!(
+            a["interactionPolicy"]["canReply"]["approvalRequired"][0],
+            "https://www.w3.org/ns/activitystreams#Public"
+        );
         assert!(a["commentPolicy"].is_string());
     }
     let (_, warned) = t.get_json("/posts/warned").await;
@@ -166,7 +231,10 @@ async fn articles_answer_activitystreams_to_both_media_types() {
 async fn outbox_is_a_paged_collection_of_creates_and_followers_are_counted() {
     let t = TestInstance::start().await;
     for i in 0..25 {
-        t.write_post(&format!("p{i}.md"), &post(&format!("P{i}"), &format!("2024-01-{:02}", i + 1), &[], "x"));
+        t.write_post(
+            &format!("p{i}.md"),
+            &post(&format!("P{i}"), &format!("2024-01-{:02}", i + 1), &[], "x"),
+        );
     }
     t.app.sync_content().unwrap();
     let (status, outbox) = t.get_json("/@alice/outbox").await;
@@ -186,7 +254,11 @@ async fn outbox_is_a_paged_collection_of_creates_and_followers_are_counted() {
     assert_eq!(page2["orderedItems"].as_array().unwrap().len(), 5);
     let (_, group_outbox) = t.get_json("/@blog/outbox?page=1").await;
     assert_eq!(group_outbox["orderedItems"][0]["type"], "Announce");
-    for (path, n) in [("/@alice/followers", 0), ("/@blog/followers", 0), ("/@alice/following", 0)] {
+    for (path, n) in [
+        ("/@alice/followers", 0),
+        ("/@blog/followers", 0),
+        ("/@alice/following", 0),
+    ] {
         let (status, c) = t.get_json(path).await;
         assert_eq!(status, 200);
         assert_eq!(c["type"], "OrderedCollection");

@@ -24,7 +24,8 @@ fn offenders(word: &str, allowed_dir: &str) -> Vec<String> {
             let text = std::fs::read_to_string(f).unwrap();
             text.lines().any(|l| {
                 let l = l.trim_start();
-                !l.starts_with("//") && (l.contains(&format!("{word}::")) || l.contains(&format!("use {word}")))
+                !l.starts_with("//")
+                    && (l.contains(&format!("{word}::")) || l.contains(&format!("use {word}")))
             })
         })
         .map(|f| f.display().to_string())

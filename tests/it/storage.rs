@@ -11,7 +11,10 @@ async fn restarting_keeps_posts_and_keys() {
     let dir = t.stop().await;
     let t = TestInstance::start_in(dir, Options::default()).await;
     let (_, after) = t.get_json("/@alice").await;
-    assert_eq!(before["publicKey"]["publicKeyPem"], after["publicKey"]["publicKeyPem"]);
+    assert_eq!(
+        before["publicKey"]["publicKeyPem"],
+        after["publicKey"]["publicKeyPem"]
+    );
     assert_eq!(t.get_html("/posts/a").await.status(), 200);
     // No activity is recorded twice for an unchanged post.
     assert_eq!(t.app.store.all_activities().unwrap().len(), 2);
@@ -33,7 +36,10 @@ fn an_older_schema_is_migrated_not_recreated() {
     }
     let store = quire::store::Store::open(&path).unwrap();
     assert_eq!(store.schema_version().unwrap() as usize, MIGRATIONS.len());
-    assert_eq!(store.actor_keys("old").unwrap().unwrap().public_key_pem, "pem");
+    assert_eq!(
+        store.actor_keys("old").unwrap().unwrap().public_key_pem,
+        "pem"
+    );
 }
 
 fn rusqlite_free_open(path: &std::path::Path) -> quire::store::RawConnection {

@@ -20,24 +20,50 @@ async fn saving_editing_and_removing_a_file_publishes_updates_and_deletes() {
     let t = TestInstance::start().await;
     let url = t.url("/posts/live");
     t.write_post("live.md", &post("Live", "2024-01-01", &[], "first version"));
-    wait_for(Duration::from_secs(10), || async { t.get_html("/posts/live").await.status() == 200 }).await;
-    assert_eq!(kinds(&t), vec![("Create".into(), url.clone()), ("Announce".into(), url.clone())]);
-
-    t.write_post("live.md", &post("Live", "2024-01-01", &[], "second version"));
     wait_for(Duration::from_secs(10), || async {
-        t.get_html("/posts/live").await.text().await.unwrap().contains("second version")
+        t.get_html("/posts/live").await.status() == 200
+    })
+    .await;
+    assert_eq!(
+        kinds(&t),
+        vec![
+            ("Create".into(), url.clone()),
+            ("Announce".into(), url.clone())
+        ]
+    );
+
+    t.write_post(
+        "live.md",
+        &post("Live", "2024-01-01", &[], "second version"),
+    );
+    wait_for(Duration::from_secs(10), || async {
+        t.get_html("/posts/live")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("second version")
     })
     .await;
     let (_, article) = t.get_json("/posts/live").await;
     assert!(article["updated"].is_string(), "an edit sets updated");
-    assert_eq!(kinds(&t).last().unwrap(), &("Update".to_string(), url.clone()));
+    assert_eq!(
+        kinds(&t).last().unwrap(),
+        &("Update".to_string(), url.clone())
+    );
 
     std::fs::remove_file(t.content().join("live.md")).unwrap();
-    wait_for(Duration::from_secs(10), || async { t.get_html("/posts/live").await.status() == 410 }).await;
+    wait_for(Duration::from_secs(10), || async {
+        t.get_html("/posts/live").await.status() == 410
+    })
+    .await;
     let (status, tomb) = t.get_json("/posts/live").await;
     assert_eq!(status, 410);
     assert_eq!(tomb["type"], "Tombstone");
-    assert_eq!(kinds(&t).last().unwrap(), &("Delete".to_string(), url.clone()));
+    assert_eq!(
+        kinds(&t).last().unwrap(),
+        &("Delete".to_string(), url.clone())
+    );
     let delete = t.app.store.all_activities().unwrap().pop().unwrap();
     let delete: serde_json::Value = serde_json::from_str(&delete.payload).unwrap();
     assert_eq!(delete["object"]["type"], "Tombstone");
@@ -62,12 +88,23 @@ async fn a_malformed_post_is_skipped_and_keeps_its_earlier_version() {
     t.write_post("typo.md", &post("Typo", "2024-01-02", &[], "fine too"));
     t.app.sync_content().unwrap();
     t.write_post("typo.md", "---\ntitle: [unclosed\n---\nbody\n");
-    t.write_post("new.md", "---\ntitle: \"ok\"\ndate: not-a-date\n---\nbody\n");
+    t.write_post(
+        "new.md",
+        "---\ntitle: \"ok\"\ndate: not-a-date\n---\nbody\n",
+    );
     let report = t.app.sync_content().unwrap();
     assert!(report.deleted.is_empty(), "a typo never unpublishes a post");
     let errors: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
-    assert!(errors.iter().any(|e| e.starts_with("typo.md:") && e.contains("YAML")), "{errors:?}");
-    assert!(errors.iter().any(|e| e.starts_with("new.md:3")), "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("typo.md:") && e.contains("YAML")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.iter().any(|e| e.starts_with("new.md:3")),
+        "{errors:?}"
+    );
     assert_eq!(t.get_html("/posts/typo").await.status(), 200);
     assert_eq!(t.get_html("/posts/good").await.status(), 200);
 }
@@ -77,7 +114,10 @@ async fn drafts_are_not_published() {
     let t = TestInstance::start().await;
     t.write_post("d.md", "---\ntitle: Secret\ndraft: true\n---\nnot yet\n");
     t.write_post("toml.md", "+++\ntitle = \"Zola post\"\ndate = 2024-02-02\n[taxonomies]\ntags = [\"zola\"]\n+++\nhello\n");
-    t.write_post("_posts/2024-01-02-jekyll-post.md", "---\ntitle: Jekyll\ndate: 2024-01-02 10:00:00 +0200\n---\nhi\n");
+    t.write_post(
+        "_posts/2024-01-02-jekyll-post.md",
+        "---\ntitle: Jekyll\ndate: 2024-01-02 10:00:00 +0200\n---\nhi\n",
+    );
     t.app.sync_content().unwrap();
     assert_eq!(t.get_html("/posts/d").await.status(), 404);
     assert_eq!(t.get_html("/posts/toml").await.status(), 200);

@@ -47,7 +47,9 @@ impl TestInstance {
 
     /// Starts (or restarts) an instance over an existing folder.
     pub async fn start_in(dir: tempfile::TempDir, options: Options) -> TestInstance {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let base = format!("http://127.0.0.1:{}", addr.port());
         let toml = format!(
@@ -135,7 +137,10 @@ impl TestInstance {
             .expect("GET");
         let status = r.status();
         let body = r.text().await.expect("body");
-        (status, serde_json::from_str(&body).unwrap_or(serde_json::Value::Null))
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        )
     }
 }
 
@@ -184,6 +189,10 @@ where
 
 /// A post file with YAML front matter.
 pub fn post(title: &str, date: &str, tags: &[&str], body: &str) -> String {
-    let tags = tags.iter().map(|t| format!("\"{t}\"")).collect::<Vec<_>>().join(", ");
+    let tags = tags
+        .iter()
+        .map(|t| format!("\"{t}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     format!("---\ntitle: \"{title}\"\ndate: {date}\ntags: [{tags}]\n---\n\n{body}\n")
 }
