@@ -14,6 +14,7 @@ use tokio::sync::Notify;
 use crate::config::Config;
 use crate::content::sync::{sync, SyncReport};
 use crate::federation::convert::Converter;
+use crate::federation::fetch::{SafeClient, Signer};
 use crate::federation::outbox::activities_for;
 use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
@@ -30,6 +31,18 @@ pub struct LocalActor {
     pub keys: LocalActorKeys,
     /// The private key, ready for ring to sign with.
     pub signer: PrivateKey,
+    /// The published id of its public key (`B/@name#main-key`).
+    pub key_id: String,
+}
+
+impl LocalActor {
+    /// How this actor signs its requests.
+    pub fn signer(&self) -> Signer<'_> {
+        Signer {
+            key_id: &self.key_id,
+            key: &self.signer,
+        }
+    }
 }
 
 /// Everything a request handler or worker needs.
@@ -45,6 +58,8 @@ pub struct App {
     pub cache: PageCache,
     /// Woken when new activities were recorded, so delivery starts at once.
     pub outbox_notify: Notify,
+    /// The only client that talks to other servers (SSRF-safe, signed).
+    pub client: SafeClient,
 }
 
 impl App {
@@ -52,9 +67,11 @@ impl App {
     pub fn open(config: Config) -> anyhow::Result<App> {
         let store = Store::open(&database_path(&config))
             .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
-        let person = load_or_create_actor(&store, &config.author_username, ActorKind::Person)?;
-        let group = load_or_create_actor(&store, &config.blog_handle, ActorKind::Group)?;
         let urls = Urls::new(&config);
+        let person =
+            load_or_create_actor(&store, &urls, &config.author_username, ActorKind::Person)?;
+        let group = load_or_create_actor(&store, &urls, &config.blog_handle, ActorKind::Group)?;
+        let config_allow_private = config.allow_private_networks;
         Ok(App {
             config,
             urls,
@@ -63,6 +80,7 @@ impl App {
             group,
             cache: PageCache::new(),
             outbox_notify: Notify::new(),
+            client: SafeClient::new(config_allow_private),
         })
     }
 
@@ -101,7 +119,12 @@ pub fn database_path(config: &Config) -> PathBuf {
     config.data_dir.join("quire.db")
 }
 
-fn load_or_create_actor(store: &Store, name: &str, kind: ActorKind) -> anyhow::Result<LocalActor> {
+fn load_or_create_actor(
+    store: &Store,
+    urls: &Urls,
+    name: &str,
+    kind: ActorKind,
+) -> anyhow::Result<LocalActor> {
     let keys = match store.actor_keys(name)? {
         Some(keys) => keys,
         None => {
@@ -117,6 +140,7 @@ fn load_or_create_actor(store: &Store, name: &str, kind: ActorKind) -> anyhow::R
         kind,
         keys,
         signer,
+        key_id: urls.actor_key(name),
     })
 }
 

@@ -34,5 +34,6 @@ fn record(actor: &str, kind: &str, activity: Value) -> NewActivity {
         kind: kind.to_string(),
         object_id,
         payload: activity.to_string(),
+        target_inbox: None,
     }
 }

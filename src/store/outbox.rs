@@ -18,6 +18,9 @@ pub struct OutboxActivity {
     /// The activity JSON.
     pub payload: String,
     pub created_at: String,
+    /// For an activity addressed to one actor (Accept, Reject): its inbox. `None`: the
+    /// activity goes to the sending actor's followers.
+    pub target_inbox: Option<String>,
 }
 
 /// An activity to record.
@@ -28,6 +31,8 @@ pub struct NewActivity {
     pub kind: String,
     pub object_id: Option<String>,
     pub payload: String,
+    /// See [`OutboxActivity::target_inbox`].
+    pub target_inbox: Option<String>,
 }
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxActivity> {
@@ -39,6 +44,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxActivity> {
         object_id: r.get(4)?,
         payload: r.get(5)?,
         created_at: r.get(6)?,
+        target_inbox: r.get(7)?,
     })
 }
 
@@ -49,15 +55,16 @@ pub(crate) fn insert_activity(
     activity: &NewActivity,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT OR IGNORE INTO outbox (activity_id, actor, kind, object_id, payload, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR IGNORE INTO outbox (activity_id, actor, kind, object_id, payload, created_at, target_inbox)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             activity.activity_id,
             activity.actor,
             activity.kind,
             activity.object_id,
             activity.payload,
-            now_rfc3339()
+            now_rfc3339(),
+            activity.target_inbox
         ],
     )?;
     Ok(())
@@ -81,7 +88,7 @@ impl Store {
     ) -> StoreResult<Vec<OutboxActivity>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, activity_id, actor, kind, object_id, payload, created_at FROM outbox
+            "SELECT id, activity_id, actor, kind, object_id, payload, created_at, target_inbox FROM outbox
              WHERE actor = ?1 AND kind = ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4",
         )?;
         let rows = stmt
@@ -105,7 +112,7 @@ impl Store {
     pub fn unplanned_activities(&self, limit: usize) -> StoreResult<Vec<OutboxActivity>> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, activity_id, actor, kind, object_id, payload, created_at FROM outbox
+            "SELECT id, activity_id, actor, kind, object_id, payload, created_at, target_inbox FROM outbox
              WHERE planned = 0 ORDER BY id LIMIT ?1",
         )?;
         let rows = stmt
@@ -118,7 +125,7 @@ impl Store {
     pub fn all_activities(&self) -> StoreResult<Vec<OutboxActivity>> {
         let conn = self.conn();
         let mut stmt = conn.prepare(
-            "SELECT id, activity_id, actor, kind, object_id, payload, created_at FROM outbox ORDER BY id",
+            "SELECT id, activity_id, actor, kind, object_id, payload, created_at, target_inbox FROM outbox ORDER BY id",
         )?;
         let rows = stmt
             .query_map([], from_row)?
