@@ -161,8 +161,8 @@ pub fn log_sync_report(report: &SyncReport) {
 }
 
 /// Runs the blog on `listener` until `shutdown` resolves: syncs the content folder, serves
-/// HTTP, and re-syncs when the folder changes (polled each second: cheap, and works on every
-/// filesystem, network mounts included).
+/// HTTP, re-syncs when the folder changes (polled each second: cheap, and works on every
+/// filesystem, network mounts included), and runs the delivery worker.
 pub async fn serve(
     app: Arc<App>,
     listener: TcpListener,
@@ -176,6 +176,11 @@ pub async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn(watch_content(app.clone(), stop_rx.clone()));
+    let worker = tokio::spawn(crate::federation::delivery::run(
+        app.clone(),
+        crate::federation::delivery::WorkerSettings::for_app(&app),
+        stop_rx.clone(),
+    ));
 
     crate::web::run(app.clone(), listener, async move {
         shutdown.await;
@@ -184,6 +189,8 @@ pub async fn serve(
     .await
     .context("the HTTP server failed")?;
     let _ = watcher.await;
+    // The worker lets sends under way finish (10 s at most) and leaves the rest queued.
+    let _ = worker.await;
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 pub mod collections;
 pub mod convert;
+pub mod delivery;
 pub mod discovery;
 pub mod fetch;
 pub mod outbox;

@@ -6,6 +6,7 @@
 //! callers go through [`Store::run`], which moves the work to tokio's blocking pool.
 
 pub mod actors;
+pub mod deliveries;
 pub mod followers;
 pub mod migrate;
 pub mod outbox;
