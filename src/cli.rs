@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand};
 
 use crate::app::{log_sync_report, App};
 use crate::config::Config;
+use crate::store::deliveries::{DeliveryRow, DeliveryState};
+use crate::store::Store;
 
 /// quire: a federated blog from a folder of Markdown posts.
 #[derive(Debug, Parser)]
@@ -40,6 +42,25 @@ pub enum Command {
         #[arg(short, long, default_value = "blog.toml")]
         config: PathBuf,
     },
+    /// List the followers of the author and of the blog.
+    Followers {
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
+    /// Show the delivery queue: pending and failed deliveries, by host.
+    Queue {
+        #[command(subcommand)]
+        action: Option<QueueAction>,
+        #[arg(short, long, global = true)]
+        config: Option<PathBuf>,
+    },
+}
+
+/// What `quire queue` does besides showing the queue.
+#[derive(Debug, Subcommand)]
+pub enum QueueAction {
+    /// Send failed deliveries again, now, with a fresh count of attempts (gone ones stay gone).
+    Retry,
 }
 
 /// Runs a parsed command line.
@@ -48,6 +69,11 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Serve { config } => serve(config.as_deref()),
         Command::Import { dir, config } => import(dir.as_deref(), config.as_deref()),
         Command::Init { config } => init(&config),
+        Command::Followers { config } => followers(config.as_deref()),
+        Command::Queue { action, config } => match action {
+            None => queue(config.as_deref()),
+            Some(QueueAction::Retry) => queue_retry(config.as_deref()),
+        },
     }
 }
 
@@ -205,4 +231,126 @@ fn init(config_path: &Path) -> anyhow::Result<std::process::ExitCode> {
         config_path.display()
     );
     Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Opens the database alone (no keys, no server): what the queue and followers commands need.
+fn open_store(config_path: Option<&Path>) -> anyhow::Result<(Config, Store)> {
+    let config = load(config_path)?;
+    let path = crate::app::database_path(&config);
+    if !path.exists() {
+        anyhow::bail!(
+            "{}: no database yet (run `quire init` or `quire serve` first)",
+            path.display()
+        );
+    }
+    let store = Store::open(&path)
+        .with_context(|| format!("opening the database in {}", config.data_dir.display()))?;
+    Ok((config, store))
+}
+
+fn followers(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let (config, store) = open_store(config_path)?;
+    let actors = [
+        (&config.author_username, "the author"),
+        (&config.blog_handle, "the blog"),
+    ];
+    for (i, (name, what)) in actors.into_iter().enumerate() {
+        let followers = store.followers(name)?;
+        if i > 0 {
+            println!();
+        }
+        let count = match followers.len() {
+            1 => "1 follower".to_string(),
+            n => format!("{n} followers"),
+        };
+        println!("@{name}@{} ({what}): {count}", config.authority);
+        for f in &followers {
+            let inbox = f.shared_inbox.as_deref().unwrap_or(&f.inbox);
+            println!("  {}  inbox {}  since {}", f.actor_id, inbox, f.created_at);
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Rows shown per host and state before "… and N more".
+const QUEUE_ROWS_PER_HOST: usize = 10;
+
+fn queue(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let (_, store) = open_store(config_path)?;
+    let counts = store.delivery_counts()?;
+    println!(
+        "deliveries: {} pending, {} failed, {} gone, {} done",
+        counts.pending, counts.failed, counts.gone, counts.done
+    );
+    let now = crate::federation::delivery::now_unix();
+    for state in [DeliveryState::Pending, DeliveryState::Failed] {
+        let rows = store.deliveries_in(&[state])?;
+        if rows.is_empty() {
+            continue;
+        }
+        println!("\n{} ({}):", state.as_str(), rows.len());
+        let mut by_host: Vec<(&str, Vec<&DeliveryRow>)> = Vec::new();
+        for row in &rows {
+            match by_host.last_mut() {
+                Some((host, list)) if *host == row.host => list.push(row),
+                _ => by_host.push((&row.host, vec![row])),
+            }
+        }
+        for (host, list) in by_host {
+            let host_note = match store.remote_host(host)?.and_then(|h| h.first_failure_at) {
+                Some(since) => format!(", failing for {}", human_secs(now - since)),
+                None => String::new(),
+            };
+            println!("  {host}: {} deliveries{host_note}", list.len());
+            for row in list.iter().take(QUEUE_ROWS_PER_HOST) {
+                let when = match state {
+                    DeliveryState::Pending if row.leased_until.is_some_and(|t| t >= now) => {
+                        "sending now".to_string()
+                    }
+                    DeliveryState::Pending if row.next_attempt_at <= now => "due now".to_string(),
+                    DeliveryState::Pending => {
+                        format!("next attempt in {}", human_secs(row.next_attempt_at - now))
+                    }
+                    _ => format!("since {}", row.updated_at),
+                };
+                let object = row.object_id.as_deref().unwrap_or(&row.activity_id);
+                println!(
+                    "    #{} {} {} → {}  attempts {}, {}",
+                    row.id, row.kind, object, row.inbox, row.attempts, when
+                );
+                if let Some(error) = &row.last_error {
+                    println!("        last error: {error}");
+                }
+            }
+            if list.len() > QUEUE_ROWS_PER_HOST {
+                println!("    … and {} more", list.len() - QUEUE_ROWS_PER_HOST);
+            }
+        }
+    }
+    if counts.failed > 0 {
+        println!("\n`quire queue retry` sends the failed deliveries again.");
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn queue_retry(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let (_, store) = open_store(config_path)?;
+    let n = store.retry_failed_deliveries(crate::federation::delivery::now_unix())?;
+    match n {
+        0 => println!("no failed deliveries to retry"),
+        1 => println!("1 failed delivery will be retried now"),
+        n => println!("{n} failed deliveries will be retried now"),
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+/// Seconds for people: "45s", "12m", "3h 20m", "2d 4h".
+fn human_secs(s: i64) -> String {
+    let s = s.max(0);
+    match s {
+        0..=89 => format!("{s}s"),
+        90..=5399 => format!("{}m", (s + 30) / 60),
+        5400..=172_799 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600),
+    }
 }
