@@ -307,6 +307,34 @@ async fn a_post_reaches_each_shared_inbox_once_signed_then_its_update_and_delete
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn activities_recorded_by_another_process_are_delivered_without_a_wake_up() {
+    use quire::store::outbox::NewActivity;
+
+    let t = TestInstance::start().await;
+    let sink = Sink::start().await;
+    let inbox = sink.url("/u/a/inbox");
+    // Another handle on the database file, as `quire import` has: it cannot notify `serve`.
+    let other = Store::open(t.app.store.path().unwrap()).unwrap();
+    other
+        .record_activity(&NewActivity {
+            activity_id: t.url("/accept/1"),
+            actor: "alice".into(),
+            kind: "Accept".into(),
+            object_id: Some(sink.url("/follow/1")),
+            payload: format!("{{\"type\":\"Accept\",\"actor\":\"{}\"}}", t.person()),
+            target_inbox: Some(inbox),
+        })
+        .unwrap();
+    wait_for(Duration::from_secs(5), || async { sink.count() == 1 }).await;
+    let got = &sink.received()[0];
+    assert_eq!(
+        (got.kind(), got.path.as_str()),
+        ("Accept".to_string(), "/u/a/inbox")
+    );
+    assert_signed_by_instance(&t, &sink, got);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_error_is_retried_until_it_gets_through() {
     let t = TestInstance::start().await;
     let sink = Sink::answering(&[500]).await;
