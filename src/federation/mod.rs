@@ -1,1 +1,4 @@
 //! ActivityPub (being written).
+
+pub mod read;
+pub mod sanitize;
