@@ -7,5 +7,7 @@ pub mod delivery;
 pub mod discovery;
 pub mod fetch;
 pub mod outbox;
+pub mod read;
+pub mod sanitize;
 pub mod signature;
 pub mod vocab;
