@@ -66,18 +66,25 @@ pub async fn run(app: Arc<App>, settings: WorkerSettings, mut stop: watch::Recei
     let mut tasks: JoinSet<()> = JoinSet::new();
     // Task id → delivery row, for the rows being sent.
     let mut in_flight: HashMap<tokio::task::Id, i64> = HashMap::new();
+    // Plan at start, when woken, and at every poll; not after each finished send.
+    let mut plan_now = true;
+    let mut last_plan = tokio::time::Instant::now();
     loop {
         if *stop.borrow() {
             break;
         }
-        let config = app.clone();
-        let now = now_unix();
-        if let Err(e) = app
-            .store
-            .run(move |s| plan_pending(s, &config.config, now))
-            .await
-        {
-            tracing::error!("delivery planning failed: {e}");
+        if plan_now || last_plan.elapsed() >= settings.poll {
+            plan_now = false;
+            last_plan = tokio::time::Instant::now();
+            let config = app.clone();
+            let now = now_unix();
+            if let Err(e) = app
+                .store
+                .run(move |s| plan_pending(s, &config.config, now))
+                .await
+            {
+                tracing::error!("delivery planning failed: {e}");
+            }
         }
 
         let free = settings.concurrency.saturating_sub(tasks.len());
@@ -121,8 +128,8 @@ pub async fn run(app: Arc<App>, settings: WorkerSettings, mut stop: watch::Recei
         };
         tokio::select! {
             _ = stop.changed() => {}
-            _ = app.outbox_notify.notified() => {}
-            _ = tokio::time::sleep(wait), if !filled => {}
+            _ = app.outbox_notify.notified() => plan_now = true,
+            _ = tokio::time::sleep(wait) => {}
             Some(done) = tasks.join_next_with_id(), if !tasks.is_empty() => {
                 reap(&app, &mut in_flight, done).await;
                 while let Some(done) = tasks.try_join_next_with_id() {
