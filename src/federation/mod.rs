@@ -8,5 +8,7 @@ pub mod discovery;
 pub mod fetch;
 pub mod inbox;
 pub mod outbox;
+pub mod read;
+pub mod sanitize;
 pub mod signature;
 pub mod vocab;
