@@ -6,10 +6,6 @@ use crate::federation::actors::{self, actor_from_document, ActorError};
 use crate::federation::read;
 use crate::store::remote_actors::RemoteActor;
 
-/// The ActivityStreams actor types.
-pub(crate) const ACTOR_TYPES: [&str; 5] =
-    ["Person", "Service", "Group", "Organization", "Application"];
-
 /// A checked actor update, ready to cache.
 pub(super) struct Checked(RemoteActor);
 
