@@ -8,6 +8,8 @@ use chrono::{TimeDelta, Utc};
 use http::HeaderValue;
 use quire::app::LocalActor;
 use quire::federation::signature::Scheme;
+use quire::store::now_rfc3339;
+use quire::store::remote_actors::RemoteActor;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -581,4 +583,100 @@ async fn an_unhandled_activity_type_is_accepted_and_ignored() {
     );
     assert!(follower_ids(&a, "alice").is_empty());
     assert!(accepts(&a, "alice").is_empty());
+}
+
+/// A cached copy of B's Person, as quire stores it, with the given key and fetch time.
+fn cached_actor(b: &TestInstance, id: &str, pem: &str, fetched_at: &str) -> RemoteActor {
+    RemoteActor {
+        id: id.to_string(),
+        kind: "Person".into(),
+        host: b.addr.to_string(),
+        inbox: Some(format!("{id}/inbox")),
+        shared_inbox: Some(b.url("/inbox")),
+        key_id: Some(format!("{id}#main-key")),
+        public_key_pem: Some(pem.to_string()),
+        preferred_username: None,
+        name: None,
+        url: None,
+        icon_url: None,
+        document: "{}".into(),
+        fetched_at: fetched_at.to_string(),
+    }
+}
+
+#[tokio::test]
+async fn a_cached_key_that_no_longer_verifies_is_fetched_again_once() {
+    let (a, b) = pair().await;
+    // A believes B's Person has B's Group's key (as if B had rotated its key since).
+    let old = cached_actor(
+        &b,
+        &b.person(),
+        &b.app.group.keys.public_key_pem,
+        &now_rfc3339(),
+    );
+    a.app.store.upsert_remote_actor(&old).unwrap();
+    let f = follow(&b, "/follows/20", &a.person());
+    assert_eq!(
+        send(&a.url("/inbox"), &b.app.person, &f, Scheme::Cavage).await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(follower_ids(&a, "alice"), vec![b.person()]);
+    let cached = a.app.store.remote_actor(&b.person()).unwrap().unwrap();
+    let pem = cached.public_key_pem.unwrap_or_default();
+    assert_eq!(pem.trim(), b.app.person.keys.public_key_pem.trim());
+}
+
+#[tokio::test]
+async fn a_self_delete_whose_key_is_gone_is_verified_with_the_cached_key() {
+    let (a, b) = pair().await;
+    // A knows a ghost on B (cached two days ago, with B's Person's key) that follows it; B no
+    // longer serves the ghost, so its key cannot be fetched.
+    let ghost = b.url("/@ghost");
+    let old = (Utc::now() - TimeDelta::days(2)).to_rfc3339();
+    let cached = cached_actor(&b, &ghost, &b.app.person.keys.public_key_pem, &old);
+    a.app.store.upsert_remote_actor(&cached).unwrap();
+    a.app
+        .store
+        .add_follower("alice", &ghost, &format!("{ghost}/inbox"), None, None)
+        .unwrap();
+    let key_id = format!("{ghost}#main-key");
+    let delete =
+        json!({"id": format!("{ghost}#delete"), "type": "Delete", "actor": ghost, "object": ghost});
+    let body = serde_json::to_vec(&delete).unwrap();
+    // Signed by another key than the cached one: refused, the follower stays.
+    let r = signed_post(
+        &a.url("/inbox"),
+        &body,
+        &key_id,
+        &b.app.group.signer,
+        Scheme::Cavage,
+        |_| {},
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(follower_ids(&a, "alice"), vec![ghost.clone()]);
+    // Signed by the cached key: applied.
+    let r = signed_post(
+        &a.url("/inbox"),
+        &body,
+        &key_id,
+        &b.app.person.signer,
+        Scheme::Cavage,
+        |_| {},
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    assert!(follower_ids(&a, "alice").is_empty());
+    assert!(a.app.store.remote_actor(&ghost).unwrap().is_none());
+}
+
+#[tokio::test]
+async fn a_request_signed_with_a_local_key_is_refused() {
+    let (a, b) = pair().await;
+    let mut f = follow(&b, "/follows/21", &a.person());
+    f["actor"] = json!(a.group());
+    f["id"] = json!(a.url("/follows/21"));
+    let status = send(&a.url("/inbox"), &a.app.group, &f, Scheme::Cavage).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_untouched(&a, &a.url("/follows/21"));
 }
