@@ -6,6 +6,7 @@ mod blog;
 mod cli;
 mod delivery;
 mod discovery;
+mod inbox;
 mod invariants;
 mod storage;
 mod sync;
