@@ -764,3 +764,50 @@ fn queue_shows_pending_and_failed_and_retry_resets_the_failed() {
         "no failed deliveries to retry"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_quire_that_follows_gets_the_accept_and_the_post_and_its_inbox_verifies_them() {
+    use quire::federation::signature::Scheme;
+
+    let a = TestInstance::start().await;
+    let b = TestInstance::start().await;
+    let follow = serde_json::json!({
+        "@context": "https://www.w3.org/ns/activitystreams",
+        "id": b.url("/follows/1"),
+        "type": "Follow",
+        "actor": b.person(),
+        "object": a.person(),
+    });
+    let body = serde_json::to_vec(&follow).unwrap();
+    let status = crate::support::signer::signed_post(
+        &a.url("/inbox"),
+        &body,
+        &b.app.person.key_id,
+        &b.app.person.signer,
+        Scheme::Cavage,
+        |_| {},
+    )
+    .await
+    .status();
+    assert_eq!(status, 202);
+    // The Accept goes to the follower's own inbox, and b's inbox takes it (verified: 2xx).
+    wait_for(Duration::from_secs(10), || async {
+        rows(&a)
+            .iter()
+            .any(|r| r.kind == "Accept" && r.state == DeliveryState::Done)
+    })
+    .await;
+    a.write_post("p.md", &post("P", "2024-01-01", &[], "x"));
+    wait_for(Duration::from_secs(10), || async {
+        rows(&a)
+            .iter()
+            .any(|r| r.kind == "Create" && r.state == DeliveryState::Done)
+    })
+    .await;
+    let rows = rows(&a);
+    let create = rows.iter().find(|r| r.kind == "Create").unwrap();
+    assert_eq!(create.inbox, b.url("/inbox"), "the shared inbox");
+    assert!(matches!(create.last_status, Some(200..=299)), "{create:?}");
+    let accept = rows.iter().find(|r| r.kind == "Accept").unwrap();
+    assert_eq!(accept.inbox, b.url("/@alice/inbox"));
+}
