@@ -99,7 +99,7 @@ pub fn sync(
             activities(Change::Updated(&post, &at))
         };
         pending.push(PostWrite::Publish {
-            post: input,
+            post: Box::new(input),
             activities: acts,
         });
         if pending.len() >= BATCH {

@@ -85,7 +85,7 @@ pub struct PostInput {
 pub enum PostWrite {
     /// Insert or replace (also revive) the post with this slug.
     Publish {
-        post: PostInput,
+        post: Box<PostInput>,
         activities: Vec<NewActivity>,
     },
     /// Mark the post removed (it keeps its row so its URL answers 410 Gone).
