@@ -2,6 +2,7 @@
 //! discovery documents and collections. May use `http` types; never axum or maud, never SQL.
 
 pub mod collections;
+pub mod conversation;
 pub mod convert;
 pub mod discovery;
 pub mod fetch;

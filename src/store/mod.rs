@@ -6,10 +6,13 @@
 //! callers go through [`Store::run`], which moves the work to tokio's blocking pool.
 
 pub mod actors;
+pub mod comments;
 pub mod followers;
 pub mod migrate;
+pub mod moderation;
 pub mod outbox;
 pub mod posts;
+pub mod reactions;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
