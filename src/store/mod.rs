@@ -13,6 +13,8 @@ pub mod moderation;
 pub mod outbox;
 pub mod posts;
 pub mod reactions;
+pub mod received;
+pub mod remote_actors;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
