@@ -13,6 +13,7 @@ use super::read::{Note, TagKind};
 use super::sanitize::plain_text;
 use crate::app::App;
 use crate::store::comments::{Author, Comment};
+use crate::store::remote_actors::RemoteActor;
 use crate::store::posts::Post;
 use crate::store::reactions::{Reaction, ReactionKind};
 use crate::store::StoreResult;
@@ -47,7 +48,7 @@ pub fn author_from(actor: ActorView<'_>) -> Author {
     let host = host_of(actor.id).unwrap_or_default();
     let host = host.split(':').next().unwrap_or_default().to_string();
     Author {
-        id: actor.id.clone(),
+        id: actor.id.to_string(),
         name: actor
             .name
             .map(|n| plain_text(n, 100))
@@ -62,6 +63,17 @@ pub fn author_from(actor: ActorView<'_>) -> Author {
             .filter(|u| is_web_url(u))
             .or_else(|| Some(actor.id.to_string()).filter(|u| is_web_url(u))),
     }
+}
+
+/// How a cached remote actor is shown.
+pub fn author_of(actor: &RemoteActor) -> Author {
+    author_from(ActorView {
+        id: &actor.id,
+        preferred_username: actor.preferred_username.as_deref(),
+        name: actor.name.as_deref(),
+        url: actor.url.as_deref(),
+        icon_url: actor.icon_url.as_deref(),
+    })
 }
 
 /// What [`author_from`] reads of a remote actor (cached or just fetched).
