@@ -196,6 +196,9 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
             .await
             .unwrap_or(0)
     };
+    // Moderation commands (`quire comments approve`, `quire block`) write from another
+    // process: when the database changed under us, cached pages are stale.
+    let mut data_version = app.store.data_version().ok();
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     loop {
@@ -215,6 +218,11 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
             _ = hup => true,
             _ = stop.changed() => return,
         };
+        let version = app.store.data_version().ok();
+        if version != data_version {
+            data_version = version;
+            app.cache.invalidate();
+        }
         let dir2 = dir.clone();
         let now = tokio::task::spawn_blocking(move || crate::content::scan::fingerprint(&dir2))
             .await

@@ -45,6 +45,14 @@ pub struct BlockOutcome {
 }
 
 impl Store {
+    /// SQLite's `data_version`: changes when another connection (a `quire comments` or
+    /// `quire block` run beside `serve`) commits, so the server knows to drop its page cache.
+    pub fn data_version(&self) -> StoreResult<i64> {
+        Ok(self
+            .conn()
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
     /// Whether `actor_id` may comment without approval.
     pub fn is_approved_author(&self, actor_id: &str) -> StoreResult<bool> {
         Ok(self
