@@ -13,9 +13,9 @@ use super::read::{Note, TagKind};
 use super::sanitize::plain_text;
 use crate::app::App;
 use crate::store::comments::{Author, Comment};
-use crate::store::remote_actors::RemoteActor;
 use crate::store::posts::Post;
 use crate::store::reactions::{Reaction, ReactionKind};
+use crate::store::remote_actors::RemoteActor;
 use crate::store::StoreResult;
 
 /// The host (with port, when not the default) of a URL, lower-cased; `None` for what is
@@ -53,9 +53,7 @@ pub fn author_from(actor: ActorView<'_>) -> Author {
             .name
             .map(|n| plain_text(n, 100))
             .filter(|n| !n.is_empty()),
-        handle: actor
-            .preferred_username
-            .map(|u| format!("@{u}@{host}")),
+        handle: actor.preferred_username.map(|u| format!("@{u}@{host}")),
         avatar: actor.icon_url.map(str::to_string).filter(|u| is_web_url(u)),
         url: actor
             .url
@@ -175,7 +173,13 @@ pub fn emoji_of(note: &Note) -> Vec<(String, String)> {
 /// The counts an Article publishes.
 pub fn interactions(app: &App, post: &Post) -> StoreResult<super::convert::Interactions> {
     Ok(super::convert::Interactions {
-        replies: app.store.count_visible_comments(post.id)?,
+        // Direct replies, like the `replies` collection; the thread is in `context`.
+        replies: app
+            .store
+            .visible_comments(post.id)?
+            .iter()
+            .filter(|c| c.parent_id.is_none())
+            .count(),
         likes: app.store.count_reactions(post.id, ReactionKind::Like)?,
         shares: app.store.count_reactions(post.id, ReactionKind::Boost)?,
     })
@@ -186,8 +190,8 @@ fn comment_item(c: &Comment) -> Value {
     json!(c.object_id)
 }
 
-/// `replies`: the visible comments answering the article directly... and, as Mastodon
-/// does for threads, only those; nested answers are in `context`. `page_no` None is the
+/// `replies`: the visible comments answering the article directly (as Mastodon does for
+/// threads); nested answers are in `context`. `page_no` None is the
 /// collection itself.
 pub fn replies(app: &App, post: &Post, page_no: Option<usize>) -> StoreResult<Value> {
     let id = format!("{}/replies", app.urls.post(&post.slug));

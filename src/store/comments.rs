@@ -120,7 +120,8 @@ pub struct Comment {
     pub state: CommentState,
 }
 
-const COLUMNS: &str = "c.id, c.object_id, c.post_id, p.slug, c.in_reply_to, c.parent_id, c.author_id, \
+const COLUMNS: &str =
+    "c.id, c.object_id, c.post_id, p.slug, c.in_reply_to, c.parent_id, c.author_id, \
      c.author_name, c.author_handle, c.author_avatar, c.author_url, c.author_host, c.content_html, \
      c.spoiler, c.emoji, c.url, c.published, c.updated, c.state";
 

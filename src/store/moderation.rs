@@ -79,10 +79,7 @@ impl Store {
         let Some(author) = author else {
             return Ok(false);
         };
-        tx.execute(
-            "UPDATE comments SET state = 'visible' WHERE id = ?1",
-            [id],
-        )?;
+        tx.execute("UPDATE comments SET state = 'visible' WHERE id = ?1", [id])?;
         tx.execute(
             "INSERT OR IGNORE INTO approved_authors (actor_id, approved_at) VALUES (?1, ?2)",
             params![author, now_rfc3339()],

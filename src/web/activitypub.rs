@@ -11,8 +11,8 @@ use super::html::{activity, cached, PageQuery};
 use super::AppState;
 use crate::federation::collections::{collection, counted_only, page, PAGE_SIZE};
 use crate::federation::conversation;
-use crate::store::reactions::ReactionKind;
 use crate::store::actors::ActorKind;
+use crate::store::reactions::ReactionKind;
 
 fn local_name(app: &AppState, actor: &str) -> Result<(String, ActorKind), WebError> {
     let name = actor.strip_prefix('@').ok_or(WebError::NotFound)?;

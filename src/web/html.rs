@@ -15,8 +15,8 @@ use super::AppState;
 use crate::app::App;
 use crate::content::profile::profile_html;
 use crate::federation::conversation::interactions;
-use crate::store::reactions::ReactionKind;
 use crate::store::actors::ActorKind;
+use crate::store::reactions::ReactionKind;
 
 /// `?page=N` on lists.
 #[derive(Debug, Deserialize)]

@@ -4,6 +4,7 @@ mod support;
 
 mod blog;
 mod cli;
+mod conversation;
 mod discovery;
 mod invariants;
 mod storage;

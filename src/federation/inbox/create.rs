@@ -144,7 +144,12 @@ pub(super) async fn receive(ctx: &Context<'_>, checked: Checked) -> Result<Outco
             match inserted {
                 Inserted::New(id) => {
                     ctx.app.cache.invalidate();
-                    tracing::info!(actor = ctx.actor(), comment = id, pending, "comment received");
+                    tracing::info!(
+                        actor = ctx.actor(),
+                        comment = id,
+                        pending,
+                        "comment received"
+                    );
                     Ok(Outcome::Applied)
                 }
                 Inserted::Exists(_) => Ok(Outcome::Ignored),
@@ -231,10 +236,7 @@ pub(super) fn verify_edit(ctx: &Context<'_>) -> Result<Option<CheckedEdit>, Inbo
 }
 
 /// Replaces the comment's content and marks it edited.
-pub(super) async fn receive_edit(
-    ctx: &Context<'_>,
-    e: CheckedEdit,
-) -> Result<Outcome, InboxError> {
+pub(super) async fn receive_edit(ctx: &Context<'_>, e: CheckedEdit) -> Result<Outcome, InboxError> {
     let changed = ctx
         .app
         .store

@@ -35,6 +35,9 @@ pub(super) async fn receive(ctx: &Context<'_>, checked: Checked) -> Result<Outco
         .store
         .run(move |s| s.add_report(id.as_deref(), &actor, &checked.content, &checked.objects))
         .await?;
-    tracing::warn!(reporter = ctx.actor(), "report received (see `quire reports`)");
+    tracing::warn!(
+        reporter = ctx.actor(),
+        "report received (see `quire reports`)"
+    );
     Ok(Outcome::Applied)
 }

@@ -25,7 +25,10 @@ pub(super) fn reaction(
     kind: ReactionKind,
 ) -> Result<Option<Checked>, InboxError> {
     let Some(object_id) = ctx.object().and_then(id_of) else {
-        return Err(InboxError::Malformed(format!("{} without object", ctx.kind)));
+        return Err(InboxError::Malformed(format!(
+            "{} without object",
+            ctx.kind
+        )));
     };
     let Some(post) = our_post(ctx.app, object_id)? else {
         return Ok(None);

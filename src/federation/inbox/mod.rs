@@ -30,8 +30,8 @@ mod follow;
 mod announce;
 mod create;
 mod flag;
-mod like;
 pub(crate) mod json;
+mod like;
 mod undo;
 mod update;
 

@@ -99,7 +99,11 @@ fn author_link(a: &Author) -> Markup {
 /// Comments are nested at most this deep on the page; deeper replies show at this level.
 const MAX_DEPTH: usize = 8;
 
-fn thread(children: &HashMap<Option<i64>, Vec<&Comment>>, parent: Option<i64>, depth: usize) -> Markup {
+fn thread(
+    children: &HashMap<Option<i64>, Vec<&Comment>>,
+    parent: Option<i64>,
+    depth: usize,
+) -> Markup {
     let Some(list) = children.get(&parent) else {
         return html! {};
     };
@@ -201,7 +205,10 @@ mod tests {
 
     #[test]
     fn emoji_replace_text_only_with_escaped_attributes() {
-        let emoji = vec![(":blob:".to_string(), "https://e.example/b.png?a=1&b=\"2\"".to_string())];
+        let emoji = vec![(
+            ":blob:".to_string(),
+            "https://e.example/b.png?a=1&b=\"2\"".to_string(),
+        )];
         let html = "<p><a href=\"https://x.example/:blob:\">:blob:</a> hi :blob:</p>";
         let out = with_emoji(html, &emoji);
         assert!(out.starts_with("<p><a href=\"https://x.example/:blob:\"><img class=\"emoji\""));
