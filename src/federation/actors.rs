@@ -11,7 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::fetch::FetchError;
-use super::inbox::json::{first_id, link_of, str_of, type_of};
+use super::read::{self, Actor};
 use crate::app::App;
 use crate::store::remote_actors::RemoteActor;
 use crate::store::{now_rfc3339, StoreError};
@@ -111,7 +111,7 @@ pub(crate) async fn resolve_key_traced(
     let url = without_fragment(key_id);
     let doc = fetch(app, url).await?;
     let (doc, source) = if is_key_object(&doc) {
-        let owner = str_of(&doc, "owner").unwrap_or_default().to_string();
+        let owner = key_owner(&doc).unwrap_or_default();
         if !same_host(&owner, url) {
             return Err(invalid(url, "the key's owner lives on another host"));
         }
@@ -151,51 +151,39 @@ pub fn actor_from_document(
     source: &str,
     key_id: Option<&str>,
 ) -> Result<RemoteActor, ActorError> {
-    let id = str_of(doc, "id").ok_or_else(|| invalid(source, "no id"))?;
-    if !same_host(id, source) {
+    let actor = Actor::from_value(doc).map_err(|e| invalid(source, &e.to_string()))?;
+    if !same_host(&actor.id, source) {
         return Err(invalid(source, "its id lives on another host"));
     }
-    let kind = type_of(doc).ok_or_else(|| invalid(source, "no type"))?;
     // A key belongs to this actor when it says so (or says nothing about its owner).
-    let keys: Vec<&Value> = match doc.get("publicKey") {
-        Some(Value::Array(items)) => items.iter().collect(),
-        Some(key @ Value::Object(_)) => vec![key],
-        _ => Vec::new(),
-    }
-    .into_iter()
-    .filter(|k| str_of(k, "owner").is_none_or(|o| o == id))
-    .collect();
+    let mut keys = actor
+        .public_keys
+        .iter()
+        .filter(|k| k.owner.as_deref().is_none_or(|o| o == actor.id));
     let key = match key_id {
-        Some(wanted) => Some(
-            keys.iter()
-                .copied()
-                .find(|k| str_of(k, "id") == Some(wanted))
-                .ok_or_else(|| ActorError::NoSuchKey {
-                    actor: id.to_string(),
-                    key_id: wanted.to_string(),
-                })?,
-        ),
-        None => keys.first().copied(),
+        Some(wanted) => {
+            Some(
+                keys.find(|k| k.id == wanted)
+                    .ok_or_else(|| ActorError::NoSuchKey {
+                        actor: actor.id.clone(),
+                        key_id: wanted.to_string(),
+                    })?,
+            )
+        }
+        None => keys.next(),
     };
-    let shared_inbox = doc
-        .get("endpoints")
-        .and_then(|e| str_of(e, "sharedInbox"))
-        .or_else(|| str_of(doc, "sharedInbox"))
-        .map(str::to_string);
     Ok(RemoteActor {
-        id: id.to_string(),
-        kind: kind.to_string(),
-        host: authority(id).unwrap_or_default(),
-        inbox: str_of(doc, "inbox").map(str::to_string),
-        shared_inbox,
-        key_id: key.and_then(|k| str_of(k, "id")).map(str::to_string),
-        public_key_pem: key
-            .and_then(|k| str_of(k, "publicKeyPem"))
-            .map(str::to_string),
-        preferred_username: str_of(doc, "preferredUsername").map(str::to_string),
-        name: str_of(doc, "name").map(str::to_string),
-        url: link_of(doc.get("url")),
-        icon_url: link_of(doc.get("icon")),
+        host: authority(&actor.id).unwrap_or_default(),
+        key_id: key.map(|k| k.id.clone()),
+        public_key_pem: key.map(|k| k.pem.clone()),
+        id: actor.id.clone(),
+        kind: actor.kind.clone(),
+        inbox: actor.inbox.clone(),
+        shared_inbox: actor.shared_inbox.clone(),
+        preferred_username: actor.preferred_username.clone(),
+        name: actor.name.clone(),
+        url: actor.url.clone(),
+        icon_url: actor.icon_url.clone(),
         document: doc.to_string(),
         fetched_at: now_rfc3339(),
     })
@@ -203,9 +191,12 @@ pub fn actor_from_document(
 
 /// A key document (`{"id": …#main-key, "owner": …, "publicKeyPem": …}`) rather than an actor.
 fn is_key_object(doc: &Value) -> bool {
-    doc.get("publicKeyPem").is_some()
-        && doc.get("owner").and_then(first_id).is_some()
-        && doc.get("inbox").is_none()
+    doc.get("publicKeyPem").is_some() && key_owner(doc).is_some() && !read::is_actor(doc)
+}
+
+/// The `owner` of a key document.
+fn key_owner(doc: &Value) -> Option<String> {
+    doc.get("owner").and_then(read::id)
 }
 
 /// Stores an actor in the cache (from a fetch, or from its own `Update`).
@@ -226,11 +217,6 @@ fn invalid(url: &str, reason: &str) -> ActorError {
         url: url.to_string(),
         reason: reason.to_string(),
     }
-}
-
-/// The actor an activity names (`actor`, as an id or an embedded object; the first of many).
-pub(crate) fn actor_id_of(activity: &Value) -> Option<&str> {
-    activity.get("actor").and_then(first_id)
 }
 
 #[cfg(test)]

@@ -33,10 +33,15 @@ pub(super) enum Checked {
     },
 }
 
+/// The activity's `object` as sent, `None` when absent.
+pub(super) fn object<'a>(ctx: &'a Context<'_>) -> Option<&'a serde_json::Value> {
+    Some(&ctx.activity.object).filter(|o| !o.is_null())
+}
+
 /// Reads the embedded object as a note: `None` when there is none (a bare IRI) or it is
 /// not content.
 fn embedded_note(ctx: &Context<'_>) -> Result<Option<Note>, InboxError> {
-    let Some(object) = ctx.object().filter(|o| o.is_object()) else {
+    let Some(object) = object(ctx).filter(|o| o.is_object()) else {
         return Ok(None);
     };
     match Note::from_value(object) {
@@ -164,7 +169,7 @@ pub(super) async fn receive(ctx: &Context<'_>, checked: Checked) -> Result<Outco
                 let app = ctx.app;
                 let person = app.urls.actor(&app.person.name);
                 let rejected = ctx
-                    .activity_id
+                    .activity_id()
                     .map(str::to_string)
                     .unwrap_or_else(|| object_id.clone());
                 let key = format!("reject-{}", short_hash(&rejected));

@@ -1,7 +1,6 @@
 //! `Delete` of an actor by itself (the account is gone): it stops following every local actor
 //! and leaves the cache. Deletes of notes come with comments.
 
-use super::json::id_of;
 use super::{Context, InboxError, Outcome};
 
 /// A checked self-delete.
@@ -9,10 +8,7 @@ pub(super) struct Checked;
 
 /// Checks, no writes. `None` for a Delete of anything but the actor itself.
 pub(super) fn verify(ctx: &Context<'_>) -> Result<Option<Checked>, InboxError> {
-    let object = ctx
-        .object()
-        .ok_or_else(|| InboxError::Malformed("Delete without object".into()))?;
-    match id_of(object) {
+    match ctx.activity.object_id.as_deref() {
         Some(id) if id == ctx.actor() => Ok(Some(Checked)),
         Some(_) => Ok(None),
         None => Err(InboxError::Malformed(

@@ -5,7 +5,6 @@
 use ring::digest::{digest, SHA256};
 use serde_json::json;
 
-use super::json::id_of;
 use super::{Context, InboxError, Outcome};
 use crate::app::LocalActor;
 use crate::federation::vocab::AS_CONTEXT;
@@ -19,7 +18,7 @@ pub(super) struct Checked<'a> {
 
 /// Checks, no writes. `None` when the Follow is not of a local actor (ignored).
 pub(super) fn verify<'a>(ctx: &Context<'a>) -> Result<Option<Checked<'a>>, InboxError> {
-    let Some(object) = ctx.object().and_then(id_of) else {
+    let Some(object) = ctx.activity.object_id.as_deref() else {
         return Err(InboxError::Malformed("Follow without object".into()));
     };
     let app = ctx.app;
@@ -51,12 +50,12 @@ pub(super) async fn receive(
         "actor": follower,
         "object": local_id,
     });
-    if let Some(id) = ctx.activity_id {
+    if let Some(id) = ctx.activity_id() {
         follow["id"] = json!(id);
     }
     // The Accept's id is derived from what it accepts, so a Follow answered twice (the same
     // activity re-sent) records one Accept.
-    let seed = ctx.activity_id.map_or_else(
+    let seed = ctx.activity_id().map_or_else(
         || format!("{follower} {}", chrono::Utc::now().to_rfc3339()),
         str::to_string,
     );
@@ -78,13 +77,13 @@ pub(super) async fn receive(
         activity_id: accept_id,
         actor: local.name.clone(),
         kind: "Accept".into(),
-        object_id: ctx.activity_id.map(str::to_string),
+        object_id: ctx.activity_id().map(str::to_string),
         payload: accept.to_string(),
         target_inbox: Some(checked.inbox.clone()),
     };
     let name = local.name.clone();
     let shared = ctx.signer.shared_inbox.clone();
-    let follow_id = ctx.activity_id.map(str::to_string);
+    let follow_id = ctx.activity_id().map(str::to_string);
     let inbox = checked.inbox;
     app.store
         .run(move |s| {

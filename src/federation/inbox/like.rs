@@ -5,10 +5,11 @@
 use serde_json::Value;
 
 use super::create::ensure_not_blocked;
-use super::json::{id_of, type_of};
+use super::create::object;
 use super::{Context, InboxError, Outcome};
 use crate::federation::conversation::{author_of, host_of, our_post};
 use crate::federation::read::text;
+use crate::federation::read::{id as id_of, types};
 use crate::store::reactions::{NewReaction, ReactionKind};
 
 /// A checked reaction, ready to record.
@@ -24,10 +25,10 @@ pub(super) fn reaction(
     ctx: &Context<'_>,
     kind: ReactionKind,
 ) -> Result<Option<Checked>, InboxError> {
-    let Some(object_id) = ctx.object().and_then(id_of) else {
+    let Some(object_id) = ctx.activity.object_id.as_deref() else {
         return Err(InboxError::Malformed(format!(
             "{} without object",
-            ctx.kind
+            ctx.activity.kind
         )));
     };
     let Some(post) = our_post(ctx.app, object_id)? else {
@@ -35,8 +36,8 @@ pub(super) fn reaction(
     };
     ensure_not_blocked(ctx)?;
     let emoji = match kind {
-        ReactionKind::Like => text(ctx.activity, "_misskey_reaction", None)
-            .or_else(|| text(ctx.activity, "content", None))
+        ReactionKind::Like => text(ctx.raw, "_misskey_reaction", None)
+            .or_else(|| text(ctx.raw, "content", None))
             .map(|e| e.chars().take(64).collect::<String>())
             .filter(|e| !e.trim().is_empty()),
         ReactionKind::Boost => None,
@@ -46,7 +47,7 @@ pub(super) fn reaction(
         kind,
         actor: author_of(ctx.signer),
         actor_host: host_of(ctx.actor()).unwrap_or_default(),
-        activity_id: ctx.activity_id.map(str::to_string),
+        activity_id: ctx.activity_id().map(str::to_string),
         emoji,
     })))
 }
@@ -78,24 +79,22 @@ pub(super) enum CheckedUndo {
 /// own reactions can be removed: an embedded object must name the same actor, and lookups
 /// are by (actor, id).
 pub(super) fn verify_undo(ctx: &Context<'_>) -> Result<Option<CheckedUndo>, InboxError> {
-    let Some(object) = ctx.object() else {
+    let Some(object) = object(ctx) else {
         return Ok(None);
     };
-    let object_id = id_of(object).map(str::to_string);
+    let object_id = id_of(object);
     let Value::Object(_) = object else {
         // A bare id: whatever reaction of this actor it names (a follow is undone elsewhere).
         return Ok(object_id.map(CheckedUndo::ById));
     };
-    let kind = match type_of(object) {
+    let kind = match types(object).first().map(String::as_str) {
         Some("Like" | "EmojiReact") => ReactionKind::Like,
         Some("Announce") => ReactionKind::Boost,
         _ => return Ok(None),
     };
     if let Some(inner) = object.get("actor").and_then(id_of) {
         if inner != ctx.actor() {
-            return Err(InboxError::ForeignObject(
-                object_id.unwrap_or_else(|| inner.to_string()),
-            ));
+            return Err(InboxError::ForeignObject(object_id.unwrap_or(inner)));
         }
     }
     if let Some(id) = object_id {
@@ -104,7 +103,7 @@ pub(super) fn verify_undo(ctx: &Context<'_>) -> Result<Option<CheckedUndo>, Inbo
     let Some(post) = object
         .get("object")
         .and_then(id_of)
-        .map(|p| our_post(ctx.app, p))
+        .map(|p| our_post(ctx.app, &p))
         .transpose()?
         .flatten()
     else {

@@ -21,8 +21,8 @@
 //! cached is answered 202 unverified and changes nothing; a cached actor's is verified with
 //! the cached key.
 //!
-//! Files: `json.rs` (readers for incoming JSON), `follow.rs`, `undo.rs`, `update.rs`,
-//! `delete.rs`. Never writes SQL itself (calls `store`), never touches axum.
+//! Files: one per activity type (`follow.rs`, `undo.rs`, `update.rs`, `delete.rs`). JSON is
+//! read with `federation::read`. Never writes SQL itself (calls `store`), never touches axum.
 
 mod delete;
 mod follow;
@@ -30,7 +30,6 @@ mod follow;
 mod announce;
 mod create;
 mod flag;
-pub(crate) mod json;
 mod like;
 mod undo;
 mod update;
@@ -40,8 +39,8 @@ use http::{HeaderMap, Method};
 use serde_json::Value;
 use url::Url;
 
-use self::json::{id_of, parse_json, type_of};
-use super::actors::{self, actor_id_of, same_host, ActorError};
+use super::actors::{self, same_host, ActorError};
+use super::read::{parse_json, Activity};
 use super::signature::{self, ParsedSignature, PublicKey, RequestParts, SignatureError};
 use crate::app::App;
 use crate::store::remote_actors::RemoteActor;
@@ -166,12 +165,10 @@ pub struct Context<'a> {
     pub app: &'a App,
     /// The actor whose key signed the request; equal to the activity's `actor`.
     pub signer: &'a RemoteActor,
-    /// The whole activity.
-    pub activity: &'a Value,
-    /// Its id, when it has one.
-    pub activity_id: Option<&'a str>,
-    /// Its type.
-    pub kind: &'a str,
+    /// The activity as read (id, type, actor, object, addressing).
+    pub activity: &'a Activity,
+    /// The activity JSON as received.
+    pub raw: &'a Value,
     /// The personal inbox addressed, if not the shared one.
     pub inbox_owner: Option<&'a str>,
 }
@@ -182,9 +179,9 @@ impl Context<'_> {
         &self.signer.id
     }
 
-    /// The activity's `object`, if any.
-    pub fn object(&self) -> Option<&Value> {
-        self.activity.get("object")
+    /// The activity id, when it has one.
+    pub fn activity_id(&self) -> Option<&str> {
+        self.activity.id.as_deref()
     }
 }
 
@@ -204,7 +201,7 @@ pub fn ensure_same_host(actor_id: &str, object_id: &str) -> Result<(), InboxErro
 pub async fn dispatch(ctx: &Context<'_>) -> Result<Outcome, InboxError> {
     // Blocked actors and domains (`quire block`) are refused whatever they send.
     create::ensure_not_blocked(ctx)?;
-    match ctx.kind {
+    match ctx.activity.kind.as_str() {
         "Follow" => match follow::verify(ctx)? {
             Some(checked) => follow::receive(ctx, checked).await,
             None => Ok(Outcome::Ignored),
@@ -213,7 +210,7 @@ pub async fn dispatch(ctx: &Context<'_>) -> Result<Outcome, InboxError> {
             // A reaction's Undo (conversation), else a Follow's.
             if let Some(checked) = like::verify_undo(ctx)? {
                 let outcome = like::receive_undo(ctx, checked).await?;
-                if outcome == Outcome::Applied || ctx.object().is_some_and(Value::is_object) {
+                if outcome == Outcome::Applied || ctx.activity.object_is_embedded() {
                     return Ok(outcome);
                 }
             }
@@ -237,7 +234,7 @@ pub async fn dispatch(ctx: &Context<'_>) -> Result<Outcome, InboxError> {
                 delete::receive(ctx, checked).await
             }
             None => {
-                let object_id = ctx.object().and_then(id_of).unwrap_or_default().to_string();
+                let object_id = ctx.activity.object_id.clone().unwrap_or_default();
                 match create::verify_removal(ctx, &object_id)? {
                     Some(checked) => create::receive_removal(ctx, checked).await,
                     None => Ok(Outcome::Ignored),
@@ -333,64 +330,49 @@ async fn apply(
     signer: RemoteActor,
     known: &mut Known,
 ) -> Result<Accepted, InboxError> {
-    let activity = parse_activity(req.body)?;
-    let kind = type_of(&activity)
-        .ok_or_else(|| InboxError::Malformed("no type".into()))?
-        .to_string();
-    let actor = actor_id_of(&activity)
-        .ok_or_else(|| InboxError::Malformed("no actor".into()))?
-        .to_string();
-    known.actor = Some(actor.clone());
-    let activity_id = activity
-        .get("id")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    known.activity_id = activity_id.clone();
-    if actor != signer.id {
+    let (raw, activity) = parse_activity(req.body)?;
+    known.actor = Some(activity.actor.clone());
+    known.activity_id = activity.id.clone();
+    if activity.actor != signer.id {
         return Err(InboxError::ActorMismatch {
             signer: signer.id.clone(),
-            actor,
+            actor: activity.actor.clone(),
         });
     }
-    if let Some(id) = &activity_id {
+    let accepted = |outcome| Accepted {
+        actor: activity.actor.clone(),
+        activity_id: activity.id.clone(),
+        kind: activity.kind.clone(),
+        outcome,
+    };
+    if let Some(id) = &activity.id {
         // Also keeps anyone from claiming another server's activity ids in the dedupe table.
-        ensure_same_host(&actor, id)?;
-        let (claim_id, claim_actor, claim_kind) = (id.clone(), actor.clone(), kind.clone());
+        ensure_same_host(&activity.actor, id)?;
+        let claim = (id.clone(), activity.actor.clone(), activity.kind.clone());
         let first = app
             .store
-            .run(move |s| s.claim_received(&claim_id, &claim_actor, &claim_kind))
+            .run(move |s| s.claim_received(&claim.0, &claim.1, &claim.2))
             .await?;
         if !first {
-            return Ok(Accepted {
-                actor,
-                activity_id,
-                kind,
-                outcome: Outcome::Duplicate,
-            });
+            return Ok(accepted(Outcome::Duplicate));
         }
     }
     let ctx = Context {
         app,
         signer: &signer,
         activity: &activity,
-        activity_id: activity_id.as_deref(),
-        kind: &kind,
+        raw: &raw,
         inbox_owner: req.inbox_owner,
     };
     let result = dispatch(&ctx).await;
-    if let (Err(_), Some(id)) = (&result, &activity_id) {
+    if let (Err(_), Some(id)) = (&result, &activity.id) {
         // Not applied: let a retry be applied rather than ignored.
         let id = id.clone();
         if let Err(e) = app.store.run(move |s| s.release_received(&id)).await {
             tracing::warn!("could not release a received activity id: {e}");
         }
     }
-    Ok(Accepted {
-        outcome: result?,
-        actor,
-        activity_id,
-        kind,
-    })
+    Ok(accepted(result?))
 }
 
 /// The key could not be had. Only a self-`Delete` gets further: verified with the cached key
@@ -407,13 +389,11 @@ async fn gone_actor_delete(
     if matches!(unavailable, InboxError::Internal(_)) {
         return Err(unavailable);
     }
-    let Ok(activity) = parse_activity(req.body) else {
+    let Ok((_, activity)) = parse_activity(req.body) else {
         return Err(unavailable);
     };
-    let (Some("Delete"), Some(actor)) = (type_of(&activity), actor_id_of(&activity)) else {
-        return Err(unavailable);
-    };
-    let is_self_delete = activity.get("object").and_then(id_of) == Some(actor);
+    let actor = activity.actor.as_str();
+    let is_self_delete = activity.kind == "Delete" && activity.object_id.as_deref() == Some(actor);
     // The key must be the actor's own (Mastodon: `{actor}#main-key`).
     if !is_self_delete || !same_host(actor, key_id) {
         return Err(unavailable);
@@ -446,10 +426,7 @@ async fn gone_actor_delete(
             }
             Ok(Accepted {
                 actor: actor.to_string(),
-                activity_id: activity
-                    .get("id")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                activity_id: activity.id.clone(),
                 kind: "Delete".into(),
                 outcome: Outcome::Unverifiable,
             })
@@ -457,13 +434,11 @@ async fn gone_actor_delete(
     }
 }
 
-fn parse_activity(body: &[u8]) -> Result<Value, InboxError> {
-    let value = parse_json(body).map_err(InboxError::Malformed)?;
-    if value.is_object() {
-        Ok(value)
-    } else {
-        Err(InboxError::Malformed("not a JSON object".into()))
-    }
+/// The body as JSON and as an [`Activity`] (an object with a type and an actor).
+fn parse_activity(body: &[u8]) -> Result<(Value, Activity), InboxError> {
+    let raw = parse_json(body).map_err(|e| InboxError::Malformed(e.to_string()))?;
+    let activity = Activity::from_value(&raw).map_err(|e| InboxError::Malformed(e.to_string()))?;
+    Ok((raw, activity))
 }
 
 /// Verifies signature, digest and freshness with the signer's published key.

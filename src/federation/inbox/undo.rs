@@ -2,11 +2,8 @@
 //! activity's own actor may undo it: an embedded object must name the same actor, and an
 //! object given by id must be one of that actor's own follows.
 
-use serde_json::Value;
-
-use super::json::{id_of, type_of};
 use super::{ensure_same_host, Context, InboxError, Outcome};
-use crate::federation::actors::actor_id_of;
+use crate::federation::read;
 
 /// What an Undo undoes, once checked.
 pub(super) enum Checked {
@@ -18,30 +15,27 @@ pub(super) enum Checked {
 
 /// Checks, no writes. `None` for an Undo of something quire does not keep.
 pub(super) fn verify(ctx: &Context<'_>) -> Result<Option<Checked>, InboxError> {
-    let object = ctx
-        .object()
-        .ok_or_else(|| InboxError::Malformed("Undo without object".into()))?;
-    let object_id = id_of(object);
-    if let Some(id) = object_id {
-        ensure_same_host(ctx.actor(), id)?;
+    let Some(object_id) = ctx.activity.object_id.as_deref() else {
+        return Err(InboxError::Malformed("Undo without object".into()));
+    };
+    ensure_same_host(ctx.actor(), object_id)?;
+    let object = &ctx.activity.object;
+    if !object.is_object() {
+        return Ok(Some(Checked::FollowId(object_id.to_string())));
     }
-    if let Value::Object(_) = object {
-        if let Some(inner_actor) = actor_id_of(object) {
-            if inner_actor != ctx.actor() {
-                return Err(InboxError::ForeignObject(
-                    object_id.unwrap_or(inner_actor).to_string(),
-                ));
-            }
+    if let Some(inner_actor) = object.get("actor").and_then(read::id) {
+        if inner_actor != ctx.actor() {
+            // Only the Follow's own actor may undo it.
+            return Err(InboxError::ForeignObject(object_id.to_string()));
         }
-        return Ok(match type_of(object) {
-            Some("Follow") => match object.get("object").and_then(id_of) {
-                Some(followed) => Some(Checked::FollowOf(followed.to_string())),
-                None => object_id.map(|id| Checked::FollowId(id.to_string())),
-            },
-            _ => None,
-        });
     }
-    Ok(object_id.map(|id| Checked::FollowId(id.to_string())))
+    if !read::has_type(object, "Follow") {
+        return Ok(None);
+    }
+    Ok(Some(match object.get("object").and_then(read::id) {
+        Some(followed) => Checked::FollowOf(followed),
+        None => Checked::FollowId(object_id.to_string()),
+    }))
 }
 
 /// Removes the follower.

@@ -1,31 +1,25 @@
 //! `Update` of an actor by itself (profile, key or inbox changed): the cache is refreshed
 //! from the embedded document. Updates of notes come with comments.
 
-use serde_json::Value;
-
-use super::json::{id_of, type_of};
 use super::{Context, InboxError, Outcome};
 use crate::federation::actors::{self, actor_from_document, ActorError};
+use crate::federation::read;
 use crate::store::remote_actors::RemoteActor;
-
-/// The ActivityStreams actor types.
-pub(crate) const ACTOR_TYPES: [&str; 5] =
-    ["Person", "Service", "Group", "Organization", "Application"];
 
 /// A checked actor update, ready to cache.
 pub(super) struct Checked(RemoteActor);
 
 /// Checks, no writes. `None` for an Update of something that is not an actor.
 pub(super) fn verify(ctx: &Context<'_>) -> Result<Option<Checked>, InboxError> {
-    let object = ctx
-        .object()
-        .ok_or_else(|| InboxError::Malformed("Update without object".into()))?;
-    if !matches!(object, Value::Object(_))
-        || !type_of(object).is_some_and(|t| ACTOR_TYPES.contains(&t))
-    {
+    let object = &ctx.activity.object;
+    if !object.is_object() || !read::is_actor(object) {
         return Ok(None);
     }
-    let id = id_of(object).ok_or_else(|| InboxError::Malformed("actor without id".into()))?;
+    let id = ctx
+        .activity
+        .object_id
+        .as_deref()
+        .ok_or_else(|| InboxError::Malformed("actor without id".into()))?;
     if id != ctx.actor() {
         // An actor may update itself only.
         return Err(InboxError::ForeignObject(id.to_string()));
