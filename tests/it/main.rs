@@ -5,6 +5,7 @@ mod support;
 mod blog;
 mod cli;
 mod conversation;
+mod corpus;
 mod discovery;
 mod invariants;
 mod storage;
