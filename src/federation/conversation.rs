@@ -100,7 +100,7 @@ pub enum Target {
     /// One of our articles.
     Post(Post),
     /// A comment stored under one of our articles.
-    Comment(Post, Comment),
+    Comment(Post, Box<Comment>),
 }
 
 impl Target {
@@ -144,7 +144,7 @@ pub fn target(app: &App, id: &str) -> StoreResult<Option<Target>> {
             .post_by_slug(&comment.post_slug)?
             .filter(|p| p.deleted_at.is_none())
         {
-            return Ok(Some(Target::Comment(post, comment)));
+            return Ok(Some(Target::Comment(post, Box::new(comment))));
         }
     }
     Ok(None)
