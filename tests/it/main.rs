@@ -7,6 +7,7 @@ mod cli;
 mod conversation;
 mod corpus;
 mod discovery;
+mod inbox;
 mod invariants;
 mod storage;
 mod sync;

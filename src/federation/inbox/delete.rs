@@ -1,5 +1,5 @@
 //! `Delete` of an actor by itself (the account is gone): it stops following every local actor
-//! and leaves the cache. Deletes of notes come with comments.
+//! and leaves the cache. Deletes of notes come with comments (issue #5).
 
 use super::{Context, InboxError, Outcome};
 

@@ -299,22 +299,25 @@ async fn pipeline(
     let sig = signature::parse(&parts).map_err(from_signature)?;
     let key_id = sig.key_id().to_string();
     known.key_id = Some(key_id.clone());
+    if same_host(&key_id, app.urls.base()) {
+        // quire's own actors never post to its inboxes; a local key here is a forgery.
+        return Err(InboxError::BadSignature("signed with a local key".into()));
+    }
 
     let signer = match actors::resolve_key_traced(app, &key_id, false).await {
-        Ok((signer, fetched_now)) => {
-            match verify(&sig, &parts, &signer, req.body) {
-                Ok(()) => signer,
-                Err(InboxError::BadSignature(_)) if !fetched_now => {
-                    // Keys rotate: fetch the key again, once, and retry.
-                    let fresh = actors::resolve_key(app, &key_id, true)
-                        .await
-                        .map_err(key_unavailable)?;
-                    verify(&sig, &parts, &fresh, req.body)?;
-                    fresh
-                }
-                Err(e) => return Err(e),
+        Ok((signer, fetched_now)) => match verify(&sig, &parts, &signer, req.body) {
+            Ok(()) => signer,
+            // Keys rotate: a cached key that does not verify (or cannot be used) is fetched
+            // again, once, and tried again. Digest and time failures are not the key's fault.
+            Err(SignatureError::Invalid | SignatureError::Key(_)) if !fetched_now => {
+                let fresh = actors::resolve_key(app, &key_id, true)
+                    .await
+                    .map_err(key_unavailable)?;
+                verify(&sig, &parts, &fresh, req.body).map_err(from_signature)?;
+                fresh
             }
-        }
+            Err(e) => return Err(from_signature(e)),
+        },
         Err(ActorError::Store(e)) => return Err(e.into()),
         Err(e) => {
             return gone_actor_delete(app, &sig, req, &key_id, e, known).await;
@@ -410,7 +413,7 @@ async fn gone_actor_delete(
                 target_uri: req.target,
                 headers: req.headers,
             };
-            verify(sig, &parts, &signer, req.body)?;
+            verify(sig, &parts, &signer, req.body).map_err(from_signature)?;
             apply(app, req, signer, known).await
         }
         None => {
@@ -441,21 +444,21 @@ fn parse_activity(body: &[u8]) -> Result<(Value, Activity), InboxError> {
     Ok((raw, activity))
 }
 
-/// Verifies signature, digest and freshness with the signer's published key.
+/// Verifies signature, digest and freshness (enforced) with the signer's published key. A
+/// missing or unusable key is [`SignatureError::Key`].
 fn verify(
     sig: &ParsedSignature,
     parts: &RequestParts<'_>,
     signer: &RemoteActor,
     body: &[u8],
-) -> Result<(), InboxError> {
+) -> Result<(), SignatureError> {
     let pem = signer
         .public_key_pem
         .as_deref()
-        .ok_or_else(|| InboxError::KeyUnavailable(format!("{} publishes no key", signer.id)))?;
+        .ok_or_else(|| SignatureError::Key(format!("{} publishes no key", signer.id)))?;
     let key = PublicKey::from_pem(pem)
-        .map_err(|e| InboxError::KeyUnavailable(format!("unusable key of {}: {e}", signer.id)))?;
+        .map_err(|e| SignatureError::Key(format!("unusable key of {}: {e}", signer.id)))?;
     sig.verify(parts, &key, Utc::now(), Some(body))
-        .map_err(from_signature)
 }
 
 fn from_signature(e: SignatureError) -> InboxError {
@@ -463,6 +466,7 @@ fn from_signature(e: SignatureError) -> InboxError {
         SignatureError::Missing => InboxError::Unsigned,
         SignatureError::DigestMismatch => InboxError::DigestMismatch,
         SignatureError::Stale => InboxError::Stale,
+        SignatureError::Key(reason) => InboxError::KeyUnavailable(reason),
         other => InboxError::BadSignature(other.to_string()),
     }
 }

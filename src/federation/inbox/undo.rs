@@ -1,4 +1,4 @@
-//! `Undo`: only of a `Follow` so far (Like and Announce come with comments). Only the
+//! `Undo`: only of a `Follow` so far (Like and Announce come with comments, issue #5). Only the
 //! activity's own actor may undo it: an embedded object must name the same actor, and an
 //! object given by id must be one of that actor's own follows.
 

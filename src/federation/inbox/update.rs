@@ -1,5 +1,5 @@
 //! `Update` of an actor by itself (profile, key or inbox changed): the cache is refreshed
-//! from the embedded document. Updates of notes come with comments.
+//! from the embedded document. Updates of notes come with comments (issue #5).
 
 use super::{Context, InboxError, Outcome};
 use crate::federation::actors::{self, actor_from_document, ActorError};
