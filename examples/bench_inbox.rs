@@ -82,7 +82,7 @@ async fn start(posts: bool) -> anyhow::Result<(Arc<App>, String, tempfile::TempD
 
 /// ring's RSA-2048 PKCS#1 v1.5 SHA-256 verifications per second on this one thread.
 fn ring_verify_rate(pkcs8: &[u8], seconds: f64) -> anyhow::Result<f64> {
-    use ring::signature::{KeyPair, RsaKeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
+    use ring::signature::{RsaKeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
     let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| anyhow::anyhow!("key: {e}"))?;
     let message = b"(request-target): post /inbox\nhost: 127.0.0.1\ndate: x\ndigest: SHA-256=y";
     let mut sig = vec![0u8; pair.public().modulus_len()];

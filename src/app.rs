@@ -18,6 +18,7 @@ use crate::federation::fetch::{SafeClient, Signer};
 use crate::federation::outbox::activities_for;
 use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
+use crate::store::reactions::ReactionWriter;
 use crate::store::{now_rfc3339, Store};
 use crate::urls::Urls;
 use crate::web::cache::PageCache;
@@ -60,6 +61,8 @@ pub struct App {
     pub outbox_notify: Notify,
     /// The only client that talks to other servers (SSRF-safe, signed).
     pub client: SafeClient,
+    /// Likes and boosts are committed in groups (see `ReactionWriter`).
+    pub reactions: ReactionWriter,
 }
 
 impl App {
@@ -75,12 +78,13 @@ impl App {
         Ok(App {
             config,
             urls,
-            store,
             person,
             group,
             cache: PageCache::new(),
             outbox_notify: Notify::new(),
             client: SafeClient::new(config_allow_private),
+            reactions: ReactionWriter::spawn(store.clone()),
+            store,
         })
     }
 

@@ -5,7 +5,7 @@
 use rusqlite::params;
 
 use super::comments::Author;
-use super::{now_rfc3339, Store, StoreResult};
+use super::{now_rfc3339, Store, StoreError, StoreResult};
 
 /// A like or a boost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -176,5 +176,67 @@ impl Store {
         Ok(self
             .conn()
             .execute("DELETE FROM reactions WHERE actor_host = ?1", [host])?)
+    }
+}
+
+/// A reply channel for one queued reaction.
+type Reply = tokio::sync::oneshot::Sender<StoreResult<bool>>;
+
+/// Group commit for reactions: a writer thread takes every reaction queued while the previous
+/// commit ran and writes them in one transaction, then answers each caller. Under load one
+/// durable commit then covers many requests (SQLite commits, not inserts, are what cost);
+/// each caller still hears back only after its row is committed.
+pub struct ReactionWriter {
+    queue: tokio::sync::mpsc::UnboundedSender<(NewReaction, Reply)>,
+}
+
+/// The most reactions one transaction takes.
+const MAX_BATCH: usize = 1024;
+
+impl ReactionWriter {
+    /// Starts the writer thread over `store`; it stops when the writer is dropped.
+    pub fn spawn(store: Store) -> ReactionWriter {
+        let (queue, mut rx) = tokio::sync::mpsc::unbounded_channel::<(NewReaction, Reply)>();
+        let spawned = std::thread::Builder::new()
+            .name("reaction-writer".into())
+            .spawn(move || {
+                while let Some(first) = rx.blocking_recv() {
+                    let mut batch = vec![first];
+                    while batch.len() < MAX_BATCH {
+                        match rx.try_recv() {
+                            Ok(item) => batch.push(item),
+                            Err(_) => break,
+                        }
+                    }
+                    let (rows, replies): (Vec<NewReaction>, Vec<Reply>) = batch.into_iter().unzip();
+                    match store.add_reactions(&rows) {
+                        Ok(results) => {
+                            for (reply, new) in replies.into_iter().zip(results) {
+                                let _ = reply.send(Ok(new));
+                            }
+                        }
+                        Err(e) => {
+                            let message = e.to_string();
+                            for reply in replies {
+                                let _ = reply.send(Err(StoreError::Corrupt(message.clone())));
+                            }
+                        }
+                    }
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the reaction writer: {e}");
+        }
+        ReactionWriter { queue }
+    }
+
+    /// Records a reaction (see [`Store::add_reaction`]); resolves once it is committed.
+    pub async fn add(&self, reaction: NewReaction) -> StoreResult<bool> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.queue
+            .send((reaction, tx))
+            .map_err(|_| StoreError::Corrupt("the reaction writer stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Corrupt("the reaction writer stopped".into()))?
     }
 }

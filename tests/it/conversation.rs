@@ -4,41 +4,27 @@
 
 use serde_json::{json, Value};
 
+use crate::support::signer::signed_post;
 use crate::support::{post, wait_for, Options, TestInstance};
-use quire::federation::signature::{sign_request, Scheme};
+use quire::federation::signature::Scheme;
 
 /// Signs `activity` as `from`'s author (draft-cavage) and POSTs it to `to`'s shared inbox.
 pub async fn send(from: &TestInstance, to: &TestInstance, activity: &Value) -> (u16, String) {
     send_raw(from, to, activity.to_string().as_bytes()).await
 }
 
-/// [`send`] with a body as bytes.
+/// [`send`] with a body as bytes (the inbox branch's raw signer, draft-cavage).
 pub async fn send_raw(from: &TestInstance, to: &TestInstance, body: &[u8]) -> (u16, String) {
-    let url = url::Url::parse(&to.url("/inbox")).expect("inbox url");
-    let mut headers = http::HeaderMap::new();
-    headers.insert(
-        http::header::CONTENT_TYPE,
-        http::HeaderValue::from_static("application/activity+json"),
-    );
     let me = &from.app.person;
-    sign_request(
-        Scheme::Cavage,
-        &http::Method::POST,
-        &url,
-        &mut headers,
-        Some(body),
+    let r = signed_post(
+        &to.url("/inbox"),
+        body,
         &me.key_id,
         &me.signer,
-        chrono::Utc::now(),
+        Scheme::Cavage,
+        |_| {},
     )
-    .expect("sign");
-    let mut req = crate::support::client().post(url.as_str());
-    for (name, value) in &headers {
-        if name != http::header::HOST {
-            req = req.header(name.as_str(), value.as_bytes());
-        }
-    }
-    let r = req.body(body.to_vec()).send().await.expect("POST inbox");
+    .await;
     let status = r.status().as_u16();
     (status, r.text().await.unwrap_or_default())
 }

@@ -54,11 +54,7 @@ pub(super) fn reaction(
 
 /// Records the reaction; a repeat from the same actor changes nothing.
 pub(super) async fn receive(ctx: &Context<'_>, checked: Checked) -> Result<Outcome, InboxError> {
-    let is_new = ctx
-        .app
-        .store
-        .run(move |s| s.add_reaction(&checked.0))
-        .await?;
+    let is_new = ctx.app.reactions.add(checked.0).await?;
     if is_new {
         ctx.app.cache.invalidate();
         Ok(Outcome::Applied)
