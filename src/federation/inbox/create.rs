@@ -62,7 +62,7 @@ fn ensure_own(ctx: &Context<'_>, note: &Note) -> Result<(), InboxError> {
     Ok(())
 }
 
-/// Refuses a blocked actor.
+/// Refuses a blocked actor (the dispatch table checks it first, for every activity).
 pub(super) fn ensure_not_blocked(ctx: &Context<'_>) -> Result<(), InboxError> {
     if is_blocked(ctx.app, ctx.actor())? {
         return Err(InboxError::Blocked);
@@ -82,7 +82,6 @@ pub(super) fn verify(ctx: &Context<'_>) -> Result<Option<Checked>, InboxError> {
         return Ok(None);
     };
     ensure_own(ctx, &note)?;
-    ensure_not_blocked(ctx)?;
     let post = target.post().clone();
     let policy = ctx.app.converter().comment_policy(&post).to_string();
     if policy == "closed" {

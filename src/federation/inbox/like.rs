@@ -4,7 +4,6 @@
 
 use serde_json::Value;
 
-use super::create::ensure_not_blocked;
 use super::create::object;
 use super::{Context, InboxError, Outcome};
 use crate::federation::conversation::{author_of, host_of, our_post};
@@ -34,7 +33,6 @@ pub(super) fn reaction(
     let Some(post) = our_post(ctx.app, object_id)? else {
         return Ok(None);
     };
-    ensure_not_blocked(ctx)?;
     let emoji = match kind {
         ReactionKind::Like => text(ctx.raw, "_misskey_reaction", None)
             .or_else(|| text(ctx.raw, "content", None))
