@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 use crate::app::App;
 use crate::config::Config;
+use crate::store::comments::CommentState;
 use crate::store::deliveries::{DeliveryRow, DeliveryState};
 use crate::store::Store;
 
@@ -54,6 +55,27 @@ pub enum Command {
         #[arg(short, long, global = true)]
         config: Option<PathBuf>,
     },
+    /// List recent comments, or approve, hide or delete one.
+    Comments {
+        /// What to do (default: list).
+        #[command(subcommand)]
+        action: Option<CommentAction>,
+        #[arg(short, long, global = true)]
+        config: Option<PathBuf>,
+    },
+    /// Block an actor (its id, an https URL) or a whole domain: their activities are refused
+    /// from then on, and their follows, comments, likes and boosts are removed.
+    Block {
+        /// An actor id (`https://host/users/name`) or a domain (`spam.example`).
+        target: String,
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
+    /// List the reports (Flag activities) other servers sent.
+    Reports {
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
 }
 
 /// What `quire queue` does besides showing the queue.
@@ -61,6 +83,32 @@ pub enum Command {
 pub enum QueueAction {
     /// Send failed deliveries again, now, with a fresh count of attempts (gone ones stay gone).
     Retry,
+}
+
+/// `quire comments …`.
+#[derive(Debug, Subcommand)]
+pub enum CommentAction {
+    /// Recent comments: id, state, author, post, excerpt (newest first).
+    List {
+        /// How many.
+        #[arg(short, long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Show a pending (or hidden) comment, and let its author comment freely from now on.
+    Approve {
+        /// The comment's number (from `quire comments`).
+        id: i64,
+    },
+    /// Hide a comment from the page (kept; `approve` shows it again).
+    Hide {
+        /// The comment's number.
+        id: i64,
+    },
+    /// Delete a comment and the replies under it.
+    Delete {
+        /// The comment's number.
+        id: i64,
+    },
 }
 
 /// Runs a parsed command line.
@@ -74,6 +122,9 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             None => queue(config.as_deref()),
             Some(QueueAction::Retry) => queue_retry(config.as_deref()),
         },
+        Command::Comments { action, config } => comments(action, config.as_deref()),
+        Command::Block { target, config } => block(&target, config.as_deref()),
+        Command::Reports { config } => reports(config.as_deref()),
     }
 }
 
@@ -352,4 +403,83 @@ fn human_secs(s: i64) -> String {
         5400..=172_799 => format!("{}h {}m", s / 3600, (s % 3600) / 60),
         _ => format!("{}d {}h", s / 86_400, (s % 86_400) / 3600),
     }
+}
+fn comments(
+    action: Option<CommentAction>,
+    config_path: Option<&Path>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let app = App::open(load(config_path)?)?;
+    let store = &app.store;
+    let (id, done) = match action.unwrap_or(CommentAction::List { limit: 50 }) {
+        CommentAction::List { limit } => {
+            let list = store.recent_comments(limit)?;
+            if list.is_empty() {
+                println!("no comments yet");
+            }
+            for c in list {
+                let who = c.author.handle.as_deref().unwrap_or(&c.author.id);
+                let excerpt = crate::federation::sanitize::plain_text(&c.content_html, 60);
+                println!(
+                    "{:>5}  {:<7}  {}  {}  {}",
+                    c.id,
+                    c.state.as_str(),
+                    who,
+                    c.post_slug,
+                    excerpt
+                );
+            }
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        CommentAction::Approve { id } => (id, store.approve_comment(id)?.then_some("approved")),
+        CommentAction::Hide { id } => (
+            id,
+            store
+                .set_comment_state(id, CommentState::Hidden)?
+                .then_some("hidden"),
+        ),
+        CommentAction::Delete { id } => (id, store.delete_comment(id)?.then_some("deleted")),
+    };
+    match done {
+        Some(what) => {
+            println!("comment {id} {what}");
+            Ok(std::process::ExitCode::SUCCESS)
+        }
+        None => {
+            eprintln!("no comment {id}");
+            Ok(std::process::ExitCode::from(1))
+        }
+    }
+}
+
+fn block(target: &str, config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let app = App::open(load(config_path)?)?;
+    let target = target.trim();
+    let is_actor = target.starts_with("https://") || target.starts_with("http://");
+    if !is_actor && (target.is_empty() || target.contains(['/', ' ', '@'])) {
+        anyhow::bail!("{target:?}: give an actor id (https://…) or a domain (spam.example)");
+    }
+    let removed = app.store.block(target, !is_actor)?;
+    println!(
+        "blocked {target}: removed {} follows, {} comments, {} likes and boosts",
+        removed.followers, removed.comments, removed.reactions
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn reports(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let app = App::open(load(config_path)?)?;
+    let list = app.store.reports(100)?;
+    if list.is_empty() {
+        println!("no reports");
+    }
+    for r in list {
+        println!("{:>5}  {}  from {}", r.id, r.received_at, r.actor_id);
+        if !r.content.is_empty() {
+            println!("       {}", r.content);
+        }
+        for o in &r.objects {
+            println!("       about {o}");
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
 }

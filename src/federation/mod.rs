@@ -3,6 +3,7 @@
 
 pub mod actors;
 pub mod collections;
+pub mod conversation;
 pub mod convert;
 pub mod delivery;
 pub mod discovery;

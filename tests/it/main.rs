@@ -4,6 +4,8 @@ mod support;
 
 mod blog;
 mod cli;
+mod conversation;
+mod corpus;
 mod delivery;
 mod discovery;
 mod inbox;
