@@ -177,8 +177,12 @@ pub async fn serve(
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn(watch_content(app.clone(), stop_rx.clone()));
 
+    // The listener is bound and the content synced: systemd (Type=notify) may now consider
+    // the blog started. A no-op when not run by systemd.
+    crate::ops::systemd::notify_ready();
     crate::web::run(app.clone(), listener, async move {
         shutdown.await;
+        crate::ops::systemd::notify_stopping();
         let _ = stop_tx.send(true);
     })
     .await

@@ -6,7 +6,9 @@
 //! callers go through [`Store::run`], which moves the work to tokio's blocking pool.
 
 pub mod actors;
+pub mod backup;
 pub mod followers;
+pub mod health;
 pub mod migrate;
 pub mod outbox;
 pub mod posts;
