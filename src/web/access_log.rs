@@ -100,9 +100,9 @@ pub async fn log_request(
     let ms = start.elapsed().as_secs_f64() * 1000.0;
     let client = client.map(|c| c.to_string()).unwrap_or_else(|| "-".into());
     if status >= 500 {
-        tracing::warn!(%method, path, status, client, ms = format_args!("{ms:.1}"), "request");
+        tracing::warn!(%method, %path, status, %client, ms = format_args!("{ms:.1}"), "request");
     } else {
-        tracing::debug!(%method, path, status, client, ms = format_args!("{ms:.1}"), "request");
+        tracing::debug!(%method, %path, status, %client, ms = format_args!("{ms:.1}"), "request");
     }
     response
 }

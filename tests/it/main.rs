@@ -6,5 +6,6 @@ mod blog;
 mod cli;
 mod discovery;
 mod invariants;
+mod ops;
 mod storage;
 mod sync;
