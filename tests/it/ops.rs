@@ -25,11 +25,25 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// A child process killed (SIGKILL) when the test ends, however it ends.
+/// A child process stopped when the test ends, however it ends: SIGTERM first (nginx's
+/// master then stops its workers; a SIGKILLed master would orphan them), SIGKILL after 10 s.
 struct Reaped(Child);
 
 impl Drop for Reaped {
     fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(self.0.id().to_string())
+                .status();
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(10) {
+                if let Ok(Some(_)) = self.0.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
