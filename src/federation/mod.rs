@@ -6,5 +6,7 @@ pub mod convert;
 pub mod discovery;
 pub mod fetch;
 pub mod outbox;
+pub mod read;
+pub mod sanitize;
 pub mod signature;
 pub mod vocab;
