@@ -88,8 +88,13 @@ pub fn restore(config: &Config, file: &Path, force: bool) -> anyhow::Result<Rest
     }
     let target = database_path(config);
     let data_dir = &config.data_dir;
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+    if !data_dir.is_dir() {
+        std::fs::create_dir_all(data_dir)
+            .with_context(|| format!("creating the data folder {}", data_dir.display()))?;
+        if let Some(parent) = data_dir.parent() {
+            match_owner_of_folder(data_dir, parent);
+        }
+    }
     let wal = sidecar(&target, "-wal");
     let shm = sidecar(&target, "-shm");
     if target.exists() && !force {
@@ -211,8 +216,9 @@ fn put_in_place(tmp: &Path, dest: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// When run as root (`sudo quire restore`), gives the restored file to the owner of the data
-/// folder, so the service's own user can open it.
+/// When run as root (`sudo quire restore`), gives what root just created (the restored file,
+/// a new data folder) to the owner of the folder it is in, so the service's own user can open
+/// it.
 fn match_owner_of_folder(file: &Path, folder: &Path) {
     #[cfg(unix)]
     {
