@@ -129,9 +129,18 @@ fn systemd_hears_ready_once_the_blog_answers_and_stopping_on_sigterm() {
     let status = wait_exit(&mut child.0);
     assert!(status.success(), "exit 0 after SIGTERM, got {status}");
     let log = std::fs::read_to_string(dir.path().join("stderr.log")).unwrap();
-    assert!(log.contains("stopped"), "{log}");
-    // journald-friendly: no timestamps of our own, no colours.
+    // journald-friendly: the priority first (journald files the line under it), no
+    // timestamps of our own, no colours.
+    assert!(
+        log.lines()
+            .any(|l| l.starts_with("<6>") && l.ends_with("stopped")),
+        "{log}"
+    );
     for line in log.lines() {
+        assert!(
+            line.starts_with('<') && line.as_bytes().get(2) == Some(&b'>'),
+            "a syslog priority prefix: {line:?}"
+        );
         assert!(
             !line.starts_with("20") && !line.contains('\u{1b}'),
             "journald adds the time itself: {line:?}"
