@@ -10,9 +10,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use quire::federation::signature::Scheme;
 use quire::ops::doctor::{self, Level};
 use quire::store::RawConnection;
 
+use crate::support::signer::signed_post;
 use crate::support::{client, post, wait_for, write_file, Options, TestInstance};
 
 const BIN: &str = env!("CARGO_BIN_EXE_quire");
@@ -606,6 +608,56 @@ http {{
     .await;
     let text = std::fs::read_to_string(&log_path).unwrap();
     assert!(text.contains("path=/posts/hello status=200"), "{text}");
+
+    // A signed Follow through nginx, from another server (a second quire plays it: its
+    // actors and keys are served, so the blog fetches the key as it would a Mastodon's).
+    // Both signature schemes: nginx must pass Host, the path and the body untouched.
+    let remote = TestInstance::start().await;
+    for (from, object, scheme, id) in [
+        (
+            &remote.app.person,
+            format!("{base}/@alice"),
+            Scheme::Cavage,
+            "/follows/1",
+        ),
+        (
+            &remote.app.group,
+            format!("{base}/@blog"),
+            Scheme::Rfc9421,
+            "/follows/2",
+        ),
+    ] {
+        let follow = serde_json::json!({
+            "@context": "https://www.w3.org/ns/activitystreams",
+            "id": remote.url(id),
+            "type": "Follow",
+            "actor": remote.url(&format!("/@{}", from.name)),
+            "object": object,
+        });
+        let body = serde_json::to_vec(&follow).unwrap();
+        let response = signed_post(
+            &format!("{base}/inbox"),
+            &body,
+            &from.key_id,
+            &from.signer,
+            scheme,
+            |_| {},
+        )
+        .await;
+        let status = response.status();
+        let text = response.text().await.unwrap_or_default();
+        assert_eq!(status, 202, "{scheme:?} Follow through nginx: {text}");
+    }
+    for name in ["alice", "blog"] {
+        let followers: serde_json::Value =
+            get(&format!("/@{name}/followers"), "application/activity+json")
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+        assert_eq!(followers["totalItems"], 1, "{name}: {followers}");
+    }
 
     // doctor through the proxy, as a remote server would see the blog.
     let config = dir.path().join("blog.toml");
