@@ -677,3 +677,69 @@ http {{
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn the_shipped_nginx_site_passes_nginx_t() {
+    let Some(nginx) = nginx_binary() else {
+        eprintln!("SKIPPED: no nginx binary (apt-get install -y nginx)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display().to_string();
+    // A throwaway self-signed certificate where certbot would put the real one.
+    let cert = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=blog.example.org", "-keyout"])
+        .arg(dir.path().join("key.pem"))
+        .arg("-out")
+        .arg(dir.path().join("cert.pem"))
+        .stderr(Stdio::null())
+        .status();
+    if !cert.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: no openssl command to make a test certificate");
+        return;
+    }
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/nginx.conf"))
+            .unwrap();
+    // Only what a test cannot have changes: certificate and log paths, privileged ports.
+    let site = shipped
+        .replace(
+            "/etc/letsencrypt/live/blog.example.org/fullchain.pem",
+            &format!("{d}/cert.pem"),
+        )
+        .replace(
+            "/etc/letsencrypt/live/blog.example.org/privkey.pem",
+            &format!("{d}/key.pem"),
+        )
+        .replace("/var/log/nginx/", &format!("{d}/"))
+        .replace("listen 80;", &format!("listen 127.0.0.1:{};", free_port()))
+        .replace("listen [::]:80;", "")
+        .replace(
+            "listen 443 ssl http2;",
+            &format!("listen 127.0.0.1:{} ssl http2;", free_port()),
+        )
+        .replace("listen [::]:443 ssl http2;", "");
+    assert!(!site.contains("/etc/letsencrypt"), "paths replaced");
+    std::fs::write(dir.path().join("site.conf"), site).unwrap();
+    std::fs::write(
+        dir.path().join("nginx.conf"),
+        format!("pid {d}/nginx.pid;\nerror_log {d}/error.log;\nevents {{}}\nhttp {{\n    include {d}/site.conf;\n}}\n"),
+    )
+    .unwrap();
+    let out = Command::new(&nginx)
+        .arg("-t")
+        .arg("-p")
+        .arg(dir.path())
+        .arg("-c")
+        .arg(dir.path().join("nginx.conf"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "nginx -t: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
