@@ -743,3 +743,29 @@ fn the_shipped_nginx_site_passes_nginx_t() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn the_shipped_systemd_unit_verifies() {
+    let Ok(probe) = Command::new("systemd-analyze").arg("--version").output() else {
+        eprintln!("SKIPPED: no systemd-analyze");
+        return;
+    };
+    assert!(probe.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let unit =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy/quire.service"))
+            .unwrap()
+            .replace("/usr/local/bin/quire", BIN);
+    let path = dir.path().join("quire.service");
+    std::fs::write(&path, unit).unwrap();
+    let out = Command::new("systemd-analyze")
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stderr.is_empty(),
+        "systemd-analyze verify: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
