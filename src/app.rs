@@ -186,8 +186,12 @@ pub async fn serve(
         stop_rx.clone(),
     ));
 
+    // The listener is bound and the content synced: systemd (Type=notify) may now consider
+    // the blog started. A no-op when not run by systemd.
+    crate::ops::systemd::notify_ready();
     crate::web::run(app.clone(), listener, async move {
         shutdown.await;
+        crate::ops::systemd::notify_stopping();
         let _ = stop_tx.send(true);
     })
     .await

@@ -76,6 +76,32 @@ pub enum Command {
         #[arg(short, long)]
         config: Option<PathBuf>,
     },
+    /// Copy the database (keys, posts, followers, queue) to FILE, consistently, even while
+    /// `serve` runs.
+    Backup {
+        /// Where to write the copy (a folder: named quire-<UTC time>.db in it).
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
+    /// Put a backup in place as the database, for a stopped server.
+    Restore {
+        /// The backup written by `quire backup`.
+        file: PathBuf,
+        /// Replace an existing database (it is moved aside, not deleted).
+        #[arg(long)]
+        force: bool,
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
+    /// Check the blog as a remote server would see it, and say what to fix.
+    Doctor {
+        #[arg(short, long)]
+        config: Option<PathBuf>,
+    },
 }
 
 /// What `quire queue` does besides showing the queue.
@@ -125,7 +151,77 @@ pub fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Comments { action, config } => comments(action, config.as_deref()),
         Command::Block { target, config } => block(&target, config.as_deref()),
         Command::Reports { config } => reports(config.as_deref()),
+        Command::Backup {
+            file,
+            force,
+            config,
+        } => backup(&file, force, config.as_deref()),
+        Command::Restore {
+            file,
+            force,
+            config,
+        } => restore(&file, force, config.as_deref()),
+        Command::Doctor { config } => doctor(config.as_deref()),
     }
+}
+
+fn backup(
+    file: &Path,
+    force: bool,
+    config_path: Option<&Path>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let config = load(config_path)?;
+    let (dest, info) = crate::ops::backup::backup(&config, file, force)?;
+    println!(
+        "backed up {} to {} ({})",
+        crate::app::database_path(&config).display(),
+        dest.display(),
+        crate::ops::backup::describe(&info)
+    );
+    println!("keep it with blog.toml and the content folder: together they are the whole blog");
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn restore(
+    file: &Path,
+    force: bool,
+    config_path: Option<&Path>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let config = load(config_path)?;
+    let restored = crate::ops::backup::restore(&config, file, force)?;
+    if let Some(old) = &restored.replaced {
+        println!("moved the previous database aside to {}", old.display());
+    }
+    println!(
+        "restored {} to {} ({})\nnext: start quire (systemctl start quire)",
+        file.display(),
+        restored.database.display(),
+        crate::ops::backup::describe(&restored.info)
+    );
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+fn doctor(config_path: Option<&Path>) -> anyhow::Result<std::process::ExitCode> {
+    let config = match load(config_path) {
+        Ok(config) => config,
+        Err(e) => {
+            println!(
+                "FAIL  configuration: {e:#}\n      → fix the file; every other check needs it"
+            );
+            return Ok(std::process::ExitCode::from(1));
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let report = runtime.block_on(crate::ops::doctor::check(&config));
+    println!("{report}");
+    Ok(if report.failed() {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }
 
 fn load(config: Option<&Path>) -> anyhow::Result<Config> {

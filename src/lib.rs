@@ -9,6 +9,7 @@
 //! - [`federation`]: ActivityPub vocabulary and conversion, discovery, signatures.
 //! - [`web`]: the HTTP server and the HTML pages; the only user of axum and maud.
 //! - [`app`]: wiring: builds the [`app::App`] and runs `serve`.
+//! - [`ops`]: running it as a service: systemd notifications, backups, `doctor`.
 
 pub mod app;
 pub mod cli;
@@ -16,6 +17,7 @@ pub mod config;
 pub mod content;
 pub mod federation;
 pub mod logging;
+pub mod ops;
 pub mod store;
 pub mod urls;
 pub mod web;

@@ -1,6 +1,17 @@
 //! Logs: one event per line on stderr, filtered like `RUST_LOG` (default `info`), without
 //! colours or timestamps when journald collects them (it adds its own).
+//!
+//! Under journald (systemd sets `JOURNAL_STREAM`) each line also starts with its syslog
+//! priority as `sd-daemon(3)` describes (`<3>` error, `<4>` warning, `<6>` info, `<7>` debug):
+//! journald strips the prefix and files the line at that priority, so
+//! `journalctl -u quire -p warning` shows the problems only.
 
+use std::fmt;
+
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::EnvFilter;
 
 /// Installs the global subscriber. Safe to call more than once (later calls do nothing).
@@ -13,8 +24,56 @@ pub fn init() {
         .with_target(false)
         .with_ansi(!under_journald && std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = if under_journald {
-        builder.without_time().try_init()
+        let format = tracing_subscriber::fmt::format()
+            .with_target(false)
+            .with_ansi(false)
+            .without_time();
+        builder.event_format(JournalPriority(format)).try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// Prefixes each event with its syslog priority for journald, then formats it as `F` does.
+struct JournalPriority<F>(F);
+
+/// The syslog priority of a tracing level.
+fn priority(level: &Level) -> u8 {
+    match *level {
+        Level::ERROR => 3,
+        Level::WARN => 4,
+        Level::INFO => 6,
+        _ => 7,
+    }
+}
+
+impl<S, N, F> FormatEvent<S, N> for JournalPriority<F>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+    F: FormatEvent<S, N>,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: Writer<'_>,
+        event: &Event<'_>,
+    ) -> fmt::Result {
+        write!(writer, "<{}>", priority(event.metadata().level()))?;
+        self.0.format_event(ctx, writer, event)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priorities_follow_syslog() {
+        assert_eq!(priority(&Level::ERROR), 3);
+        assert_eq!(priority(&Level::WARN), 4);
+        assert_eq!(priority(&Level::INFO), 6);
+        assert_eq!(priority(&Level::DEBUG), 7);
+        assert_eq!(priority(&Level::TRACE), 7);
+    }
 }

@@ -6,9 +6,11 @@
 //! callers go through [`Store::run`], which moves the work to tokio's blocking pool.
 
 pub mod actors;
+pub mod backup;
 pub mod comments;
 pub mod deliveries;
 pub mod followers;
+pub mod health;
 pub mod migrate;
 pub mod moderation;
 pub mod outbox;

@@ -3,6 +3,7 @@
 //! Handlers are thin: they read the request, ask the store or the converters, and answer.
 //! Responses that depend only on content are rendered once and kept in [`cache::PageCache`].
 
+pub mod access_log;
 pub mod activitypub;
 pub mod assets;
 pub mod cache;
@@ -62,6 +63,10 @@ pub fn router(app: AppState) -> Router {
         .route("/favicon.ico", get(files::favicon))
         .fallback(html::not_found)
         .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            app.clone(),
+            access_log::log_request,
+        ))
         .with_state(app)
 }
 

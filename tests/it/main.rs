@@ -10,5 +10,6 @@ mod delivery;
 mod discovery;
 mod inbox;
 mod invariants;
+mod ops;
 mod storage;
 mod sync;
