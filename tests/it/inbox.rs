@@ -494,6 +494,30 @@ async fn an_update_of_the_actor_by_itself_refreshes_the_cache() {
 }
 
 #[tokio::test]
+async fn an_update_without_the_signing_key_keeps_the_key_and_the_actor_can_still_post() {
+    let (a, b) = pair().await;
+    let (_, mut actor) = b.get_json("/@alice").await;
+    actor["name"] = json!("Alice Keyless");
+    actor.as_object_mut().unwrap().remove("publicKey");
+    let update =
+        json!({"id": b.url("/updates/3"), "type": "Update", "actor": b.person(), "object": actor});
+    assert_eq!(
+        send(&a.url("/inbox"), &b.app.person, &update, Scheme::Cavage).await,
+        StatusCode::ACCEPTED
+    );
+    let cached = a.app.store.remote_actor(&b.person()).unwrap().unwrap();
+    assert_eq!(cached.name.as_deref(), Some("Alice Keyless"));
+    assert_eq!(cached.key_id.as_deref(), Some(b.app.person.key_id.as_str()));
+    // The next activity still verifies against the kept key.
+    let f = follow(&b, "/follows/keyless", &a.person());
+    assert_eq!(
+        send(&a.url("/inbox"), &b.app.person, &f, Scheme::Cavage).await,
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(follower_ids(&a, "alice"), vec![b.person()]);
+}
+
+#[tokio::test]
 async fn an_update_of_another_actor_is_refused_and_changes_nothing() {
     let (a, b) = pair().await;
     let f = follow(&b, "/follows/18", &a.person());

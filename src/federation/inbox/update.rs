@@ -24,9 +24,17 @@ pub(super) fn verify(ctx: &Context<'_>) -> Result<Option<Checked>, InboxError> {
         // An actor may update itself only.
         return Err(InboxError::ForeignObject(id.to_string()));
     }
-    // Keep the key that signed this request when the document still publishes it.
+    // Keep the key that signed this request. A document that does not publish it (a partial
+    // profile update, a hand-made Update) must not replace a key we just verified with one
+    // we have not: the actor would be locked out until the cache expires.
     let refreshed = match actor_from_document(object, ctx.actor(), ctx.signer.key_id.as_deref()) {
-        Err(ActorError::NoSuchKey { .. }) => actor_from_document(object, ctx.actor(), None),
+        Err(ActorError::NoSuchKey { .. }) => {
+            actor_from_document(object, ctx.actor(), None).map(|mut actor| {
+                actor.key_id = ctx.signer.key_id.clone();
+                actor.public_key_pem = ctx.signer.public_key_pem.clone();
+                actor
+            })
+        }
         other => other,
     }
     .map_err(|e| InboxError::Malformed(e.to_string()))?;
