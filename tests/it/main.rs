@@ -5,6 +5,7 @@ mod support;
 mod blog;
 mod cli;
 mod discovery;
+mod interop;
 mod invariants;
 mod storage;
 mod sync;
