@@ -10,6 +10,8 @@ pub mod followers;
 pub mod migrate;
 pub mod outbox;
 pub mod posts;
+pub mod received;
+pub mod remote_actors;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

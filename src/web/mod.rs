@@ -10,6 +10,7 @@ pub mod error;
 pub mod feed;
 pub mod files;
 pub mod html;
+pub mod inbox;
 pub mod negotiate;
 pub mod pages;
 pub mod respond;
@@ -17,11 +18,11 @@ pub mod wellknown;
 
 use std::sync::Arc;
 
-use axum::extract::Request;
+use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::app::App;
@@ -41,6 +42,14 @@ pub fn router(app: AppState) -> Router {
         .route("/tags/{tag}", get(html::tag))
         .route("/feed.xml", get(html::feed))
         .route("/{actor}", get(html::actor))
+        .route(
+            "/{actor}/inbox",
+            post(inbox::post_actor_inbox).layer(DefaultBodyLimit::max(inbox::BODY_LIMIT)),
+        )
+        .route(
+            "/inbox",
+            post(inbox::post_shared_inbox).layer(DefaultBodyLimit::max(inbox::BODY_LIMIT)),
+        )
         .route("/{actor}/outbox", get(activitypub::outbox))
         .route("/{actor}/followers", get(activitypub::followers))
         .route("/{actor}/following", get(activitypub::following))

@@ -5,6 +5,7 @@ mod support;
 mod blog;
 mod cli;
 mod discovery;
+mod inbox;
 mod interop;
 mod invariants;
 mod storage;

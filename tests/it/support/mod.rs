@@ -13,6 +13,8 @@ use std::time::{Duration, Instant};
 use quire::app::App;
 use quire::config::Config;
 
+pub mod signer;
+
 /// A running quire.
 pub struct TestInstance {
     pub dir: tempfile::TempDir,
