@@ -15,9 +15,10 @@
 //   it with jsonld.js (the JSON-LD processor Fedify uses) in safe mode, which fails on any
 //   term our @context does not define (a property every JSON-LD consumer would drop).
 // - {"cmd": "follow", "spec": SPEC, "actor": URL, "inbox": URL?}: bob (an actor this process
-//   serves) sends a signed Follow of `actor` to `inbox` (default: the actor's inbox), signed
-//   first with SPEC ("rfc9421" or "draft-cavage-http-signatures-12"; Fedify retries with the
-//   other one on a 401, "double knocking").
+//   serves) sends a signed Follow of `actor` (a URL or an acct: handle) to `inbox` (default:
+//   the actor's inbox), signed first with SPEC ("rfc9421" or
+//   "draft-cavage-http-signatures-12"; Fedify retries with the other one on a 4xx, "double
+//   knocking"). Answers the Follow's id, bob's id, and the POSTs made to quire ("knocks").
 // - {"cmd": "received"}: the activities bob's inbox accepted (Fedify verified their
 //   signatures before its listeners saw them).
 //
@@ -41,6 +42,7 @@ import {
 import {
   Accept,
   Activity,
+  Announce,
   Article,
   Create,
   CryptographicKey,
@@ -85,14 +87,27 @@ await configure({
 // proxy a real deployment has: an https request to quire's own host:port goes to
 // http://127.0.0.1:PORT with the same path. No other request is touched, and nothing Fedify
 // reads is changed.
+//
+// The shim also records every POST Fedify makes to quire ("knocks": the signature scheme
+// and quire's status), so the test can tell a first-knock success from a retry.
 const realFetch = globalThis.fetch;
-globalThis.fetch = (input, init) => {
+const knocks = [];
+globalThis.fetch = async (input, init) => {
   const url = new URL(input instanceof Request ? input.url : input);
   if (url.protocol === "https:" && url.host === quire.host) {
     url.protocol = "http:";
     input = input instanceof Request ? new Request(url, input) : url;
   }
-  return realFetch(input, init);
+  const response = await realFetch(input, init);
+  const request = input instanceof Request ? input : new Request(input, init);
+  if (url.host === quire.host && request.method === "POST") {
+    knocks.push({
+      url: url.href,
+      scheme: request.headers.has("Signature-Input") ? "rfc9421" : "draft-cavage-http-signatures-12",
+      status: response.status,
+    });
+  }
+  return response;
 };
 
 // Fedify refuses private and loopback addresses unless told otherwise; this test runs
@@ -145,6 +160,7 @@ function makeFederation(firstKnock) {
     .setInboxListeners("/users/{identifier}/inbox", "/inbox")
     .on(Accept, record("Accept"))
     .on(Create, record("Create"))
+    .on(Announce, record("Announce"))
     .on(Activity, record("Activity"));
   return federation;
 }
@@ -269,8 +285,9 @@ async function follow({ spec, actor, inbox }) {
     object: target.id,
   });
   // Throws (SendActivityError) when the inbox answers an error status to both knocks.
+  knocks.length = 0;
   await ctx.sendActivity({ identifier: "bob" }, recipient, activity, { immediate: true });
-  return { id: activity.id.href, actor: ctx.getActorUri("bob").href };
+  return { id: activity.id.href, actor: ctx.getActorUri("bob").href, knocks };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,7 +8,9 @@
 //! - our signatures: requests quire signs (draft-cavage and RFC 9421, POST and GET) verify in
 //!   Fedify's `verifyRequestDetailed`, and tampered ones do not;
 //! - their signatures: a `Follow` Fedify signs and sends verifies in quire's signature code;
-//! - following: Fedify follows alice through quire's inbox (needs `POST /@{name}/inbox`).
+//! - following: Fedify follows alice and the blog through quire's inbox (both schemes, each
+//!   accepted at the first knock), and, with the delivery worker, receives our `Accept`s and
+//!   a new post's `Create(Article)` and `Announce`, verifying our signatures in its inbox.
 //!
 //! The JavaScript side is `tests/interop/fedify.mjs` (see `tests/interop/README.md`); its
 //! packages are pinned in `tests/interop/package-lock.json` and installed by `.ci/run`.
@@ -524,23 +526,119 @@ async fn fedify_signatures_verify_in_our_code() {
     server.abort();
 }
 
-/// Fedify follows alice through quire's inbox; quire must verify Fedify's signature, store
-/// the follower, and (with the delivery worker) answer with an Accept and deliver new posts.
+/// What Fedify's inbox accepted so far (it verified each signature first).
+async fn received(fedify: &mut Fedify) -> Vec<Value> {
+    let answer = fedify.call(json!({"cmd": "received"})).await;
+    answer["received"].as_array().cloned().unwrap_or_default()
+}
+
+/// Fedify follows alice (RFC 9421 first) and the blog (draft-cavage first) through quire's
+/// inbox, each found by WebFinger; asserts that quire accepted each Follow at the first knock
+/// (202, no retry with the other scheme) and stored the follower. Returns the Follow ids.
+async fn fedify_follows_both(t: &TestInstance, fedify: &mut Fedify) -> Vec<(&'static str, String)> {
+    let host = t.base.trim_start_matches("http://").to_string();
+    let mut follows = Vec::new();
+    for (name, spec) in [
+        ("alice", "rfc9421"),
+        ("blog", "draft-cavage-http-signatures-12"),
+    ] {
+        // Fails unless quire answers 2xx (after a retry with the other signature scheme).
+        let sent = fedify
+            .call(json!({"cmd": "follow", "spec": spec, "actor": format!("acct:{name}@{host}")}))
+            .await;
+        // Accepted at the first knock, with the scheme Fedify chose.
+        assert_eq!(
+            sent["knocks"],
+            json!([{"url": t.url(&format!("/@{name}/inbox")), "scheme": spec, "status": 202}]),
+            "{name} ({spec})"
+        );
+        let bob = sent["actor"].as_str().unwrap().to_string();
+        let followers = t.app.store.followers(name).unwrap();
+        assert!(
+            followers.iter().any(|f| f.actor_id == bob
+                && f.inbox == fedify.url("/users/bob/inbox")
+                && f.follow_id.as_deref() == sent["id"].as_str()),
+            "{name} ({spec}): Fedify's Follow was not stored: {followers:?}"
+        );
+        follows.push((name, sent["id"].as_str().unwrap().to_string()));
+    }
+    follows
+}
+
+/// Fedify follows us: quire verifies Fedify's signatures (both schemes), answers 202 and
+/// stores the followers.
 #[tokio::test]
-#[ignore = "needs quire's signed inbox (POST /@{name}/inbox, branch `inbox`)"]
-async fn fedify_follows_alice_through_our_inbox() {
+async fn fedify_follows_us_through_our_inbox() {
     let t = instance_with_post().await;
     let mut fedify = Fedify::start(&t.base).await;
-    let host = t.base.trim_start_matches("http://").to_string();
-    let sent = fedify
-        .call(json!({"cmd": "follow", "spec": "rfc9421", "actor": format!("acct:alice@{host}")}))
-        .await;
-    let bob = sent["actor"].as_str().unwrap().to_string();
-    let followers = t.app.store.followers("alice").unwrap();
-    assert!(
-        followers.iter().any(|f| f.actor_id == bob
-            && f.inbox == fedify.url("/users/bob/inbox")
-            && f.follow_id.as_deref() == sent["id"].as_str()),
-        "{followers:?}"
+    let follows = fedify_follows_both(&t, &mut fedify).await;
+    assert_eq!(follows.len(), 2);
+}
+
+/// After Fedify follows us, quire's delivery worker sends each follow an `Accept`, and a new
+/// post as alice's `Create(Article)` and the blog's `Announce`; Fedify's inbox verifies
+/// quire's signatures with its own code before accepting each.
+#[tokio::test]
+#[ignore = "needs quire's delivery worker (branch `delivery`)"]
+async fn fedify_receives_our_accept_and_posts() {
+    let t = instance_with_post().await;
+    let mut fedify = Fedify::start(&t.base).await;
+    let follows = fedify_follows_both(&t, &mut fedify).await;
+
+    // quire's Accepts, verified by Fedify's inbox.
+    let accepted = |got: &[Value]| {
+        follows.iter().all(|(name, _)| {
+            got.iter()
+                .any(|a| a["type"] == "Accept" && a["actor"] == t.url(&format!("/@{name}")))
+        })
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let mut got = received(&mut fedify).await;
+    while !accepted(&got) {
+        if std::time::Instant::now() > deadline {
+            fedify.fail(&format!(
+                "no Accept from both actors; Fedify received {got:#?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        got = received(&mut fedify).await;
+    }
+    for accept in got.iter().filter(|a| a["type"] == "Accept") {
+        assert!(
+            follows
+                .iter()
+                .any(|(_, id)| accept["objectId"] == id.as_str()),
+            "Accept of an unknown Follow: {accept}"
+        );
+    }
+
+    // A new post reaches the follower as alice's Create(Article) and the blog's Announce.
+    t.write_post(
+        "fresh.md",
+        &post("Fresh news", "2026-02-01", &[], "Delivered to Fedify."),
     );
+    let article = t.url("/posts/fresh");
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        got = received(&mut fedify).await;
+        let find = |kind: &str| {
+            got.iter()
+                .find(|a| a["type"] == kind && a["objectId"] == article.as_str())
+                .cloned()
+        };
+        if let (Some(create), Some(announce)) = (find("Create"), find("Announce")) {
+            for (activity, actor) in [(&create, t.person()), (&announce, t.group())] {
+                assert_eq!(activity["actor"], actor.as_str(), "{activity}");
+                assert_eq!(activity["objectType"], "Article", "{activity}");
+                assert_eq!(activity["objectName"], "Fresh news", "{activity}");
+            }
+            break;
+        }
+        if std::time::Instant::now() > deadline {
+            fedify.fail(&format!(
+                "no Create and Announce of {article}; Fedify received {got:#?}"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }
