@@ -99,11 +99,12 @@ globalThis.fetch = async (input, init) => {
     input = input instanceof Request ? new Request(url, input) : url;
   }
   const response = await realFetch(input, init);
-  const request = input instanceof Request ? input : new Request(input, init);
-  if (url.host === quire.host && request.method === "POST") {
+  const method = (init?.method ?? (input instanceof Request ? input.method : "GET")).toUpperCase();
+  const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : {}));
+  if (url.host === quire.host && method === "POST") {
     knocks.push({
       url: url.href,
-      scheme: request.headers.has("Signature-Input") ? "rfc9421" : "draft-cavage-http-signatures-12",
+      scheme: headers.has("Signature-Input") ? "rfc9421" : "draft-cavage-http-signatures-12",
       status: response.status,
     });
   }
