@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use crate::app::{log_sync_report, App};
+use crate::app::App;
 use crate::config::Config;
 
 /// quire: a federated blog from a folder of Markdown posts.
@@ -134,7 +134,6 @@ fn import(
     }
     let app = App::open(config)?;
     let report = app.sync_content()?;
-    log_sync_report(&report);
     for slug in &report.created {
         println!("published {slug}");
     }

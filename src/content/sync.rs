@@ -14,7 +14,7 @@ use super::render::render;
 use super::scan::{scan, SourcePost};
 use super::slug::tag_slug;
 use crate::store::outbox::NewActivity;
-use crate::store::posts::{Post, PostInput, Tag};
+use crate::store::posts::{Post, PostInput, PostWrite, Tag};
 use crate::store::{Store, StoreResult};
 
 /// What changed, by slug.
@@ -68,6 +68,10 @@ pub fn sync(
         .map(|f| (f.slug.clone(), f))
         .collect();
 
+    // Writes are committed in batches: one transaction per post would make a large import
+    // spend its time rewriting the same index pages.
+    const BATCH: usize = 500;
+    let mut pending: Vec<PostWrite> = Vec::new();
     let mut seen = HashSet::new();
     for source in scanned.posts.iter().filter(|p| !p.front.draft) {
         seen.insert(source.slug.clone());
@@ -94,7 +98,14 @@ pub fn sync(
             let at = input.updated.clone().unwrap_or_else(|| now.to_string());
             activities(Change::Updated(&post, &at))
         };
-        store.publish_post(&input, &acts)?;
+        pending.push(PostWrite::Publish {
+            post: Box::new(input),
+            activities: acts,
+        });
+        if pending.len() >= BATCH {
+            store.apply_post_writes(&pending)?;
+            pending.clear();
+        }
         if is_new {
             report.created.push(source.slug.clone());
         } else {
@@ -114,9 +125,14 @@ pub fn sync(
             continue;
         }
         let acts = activities(Change::Deleted(slug, now));
-        store.remove_post(slug, now, &acts)?;
+        pending.push(PostWrite::Remove {
+            slug: slug.clone(),
+            at: now.to_string(),
+            activities: acts,
+        });
         report.deleted.push(slug.clone());
     }
+    store.apply_post_writes(&pending)?;
     report.created.sort();
     report.updated.sort();
     report.deleted.sort();

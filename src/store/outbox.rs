@@ -54,10 +54,11 @@ pub(crate) fn insert_activity(
     conn: &rusqlite::Connection,
     activity: &NewActivity,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT OR IGNORE INTO outbox (activity_id, actor, kind, object_id, payload, created_at, target_inbox)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
+    )?
+    .execute(params![
             activity.activity_id,
             activity.actor,
             activity.kind,
@@ -65,8 +66,7 @@ pub(crate) fn insert_activity(
             activity.payload,
             now_rfc3339(),
             activity.target_inbox
-        ],
-    )?;
+        ])?;
     Ok(())
 }
 

@@ -80,6 +80,68 @@ pub struct PostInput {
     pub tags: Vec<Tag>,
 }
 
+/// One change to the posts, with the activities that announce it.
+#[derive(Debug, Clone)]
+pub enum PostWrite {
+    /// Insert or replace (also revive) the post with this slug.
+    Publish {
+        post: Box<PostInput>,
+        activities: Vec<NewActivity>,
+    },
+    /// Mark the post removed (it keeps its row so its URL answers 410 Gone).
+    Remove {
+        slug: String,
+        at: String,
+        activities: Vec<NewActivity>,
+    },
+}
+
+fn upsert_post(tx: &rusqlite::Transaction<'_>, post: &PostInput) -> StoreResult<i64> {
+    let media =
+        serde_json::to_string(&post.media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let mut insert = tx.prepare_cached(
+        "INSERT INTO posts (slug, source_path, content_hash, title, markdown, html, summary_html,
+             summary_text, cw, image, media, comments_policy, published, updated, deleted_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL)
+         ON CONFLICT (slug) DO UPDATE SET
+             source_path = excluded.source_path, content_hash = excluded.content_hash,
+             title = excluded.title, markdown = excluded.markdown, html = excluded.html,
+             summary_html = excluded.summary_html, summary_text = excluded.summary_text,
+             cw = excluded.cw, image = excluded.image, media = excluded.media,
+             comments_policy = excluded.comments_policy, published = excluded.published,
+             updated = excluded.updated, deleted_at = NULL
+         RETURNING id",
+    )?;
+    let id: i64 = insert.query_row(
+        params![
+            post.slug,
+            post.source_path,
+            post.content_hash,
+            post.title,
+            post.markdown,
+            post.html,
+            post.summary_html,
+            post.summary_text,
+            post.cw,
+            post.image,
+            media,
+            post.comments_policy,
+            post.published,
+            post.updated,
+        ],
+        |r| r.get(0),
+    )?;
+    tx.prepare_cached("DELETE FROM post_tags WHERE post_id = ?1")?
+        .execute([id])?;
+    let mut tag_insert = tx.prepare_cached(
+        "INSERT OR IGNORE INTO post_tags (post_id, slug, name) VALUES (?1, ?2, ?3)",
+    )?;
+    for tag in &post.tags {
+        tag_insert.execute(params![id, tag.slug, tag.name])?;
+    }
+    Ok(id)
+}
+
 const POST_COLUMNS: &str =
     "id, slug, source_path, content_hash, title, markdown, html, summary_html, \
      summary_text, cw, image, media, comments_policy, published, updated, deleted_at";
@@ -126,70 +188,34 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Inserts a post, or replaces the stored post with the same slug (also reviving a removed
-    /// one), and records `activities` in the same transaction, so a post is never published
-    /// without the activity that tells followers. Returns its id.
-    pub fn publish_post(&self, post: &PostInput, activities: &[NewActivity]) -> StoreResult<i64> {
+    /// Applies post changes, each with the activities that announce it, in one transaction:
+    /// a post is never published without the activity that tells followers, and a large
+    /// import commits in a few transactions instead of one per post.
+    pub fn apply_post_writes(&self, writes: &[PostWrite]) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let media =
-            serde_json::to_string(&post.media).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        tx.execute(
-            "INSERT INTO posts (slug, source_path, content_hash, title, markdown, html, summary_html,
-                 summary_text, cw, image, media, comments_policy, published, updated, deleted_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, NULL)
-             ON CONFLICT (slug) DO UPDATE SET
-                 source_path = excluded.source_path, content_hash = excluded.content_hash,
-                 title = excluded.title, markdown = excluded.markdown, html = excluded.html,
-                 summary_html = excluded.summary_html, summary_text = excluded.summary_text,
-                 cw = excluded.cw, image = excluded.image, media = excluded.media,
-                 comments_policy = excluded.comments_policy, published = excluded.published,
-                 updated = excluded.updated, deleted_at = NULL",
-            params![
-                post.slug,
-                post.source_path,
-                post.content_hash,
-                post.title,
-                post.markdown,
-                post.html,
-                post.summary_html,
-                post.summary_text,
-                post.cw,
-                post.image,
-                media,
-                post.comments_policy,
-                post.published,
-                post.updated,
-            ],
-        )?;
-        let id: i64 = tx.query_row("SELECT id FROM posts WHERE slug = ?1", [&post.slug], |r| {
-            r.get(0)
-        })?;
-        tx.execute("DELETE FROM post_tags WHERE post_id = ?1", [id])?;
-        for tag in &post.tags {
-            tx.execute(
-                "INSERT OR IGNORE INTO post_tags (post_id, slug, name) VALUES (?1, ?2, ?3)",
-                params![id, tag.slug, tag.name],
-            )?;
-        }
-        for activity in activities {
-            insert_activity(&tx, activity)?;
-        }
-        tx.commit()?;
-        Ok(id)
-    }
-
-    /// Marks a post removed (it keeps its row so its URL answers 410 Gone) and records
-    /// `activities` in the same transaction.
-    pub fn remove_post(&self, slug: &str, at: &str, activities: &[NewActivity]) -> StoreResult<()> {
-        let mut conn = self.conn();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "UPDATE posts SET deleted_at = ?2 WHERE slug = ?1 AND deleted_at IS NULL",
-            params![slug, at],
-        )?;
-        for activity in activities {
-            insert_activity(&tx, activity)?;
+        for write in writes {
+            match write {
+                PostWrite::Publish { post, activities } => {
+                    upsert_post(&tx, post)?;
+                    for activity in activities {
+                        insert_activity(&tx, activity)?;
+                    }
+                }
+                PostWrite::Remove {
+                    slug,
+                    at,
+                    activities,
+                } => {
+                    tx.execute(
+                        "UPDATE posts SET deleted_at = ?2 WHERE slug = ?1 AND deleted_at IS NULL",
+                        params![slug, at],
+                    )?;
+                    for activity in activities {
+                        insert_activity(&tx, activity)?;
+                    }
+                }
+            }
         }
         tx.commit()?;
         Ok(())
