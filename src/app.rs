@@ -18,6 +18,7 @@ use crate::federation::fetch::{SafeClient, Signer};
 use crate::federation::outbox::activities_for;
 use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
+use crate::store::reactions::ReactionWriter;
 use crate::store::{now_rfc3339, Store};
 use crate::urls::Urls;
 use crate::web::cache::PageCache;
@@ -60,6 +61,8 @@ pub struct App {
     pub outbox_notify: Notify,
     /// The only client that talks to other servers (SSRF-safe, signed).
     pub client: SafeClient,
+    /// Likes and boosts are committed in groups (see `ReactionWriter`).
+    pub reactions: ReactionWriter,
 }
 
 impl App {
@@ -75,12 +78,13 @@ impl App {
         Ok(App {
             config,
             urls,
-            store,
             person,
             group,
             cache: PageCache::new(),
             outbox_notify: Notify::new(),
             client: SafeClient::new(config_allow_private),
+            reactions: ReactionWriter::spawn(store.clone()),
+            store,
         })
     }
 
@@ -161,8 +165,8 @@ pub fn log_sync_report(report: &SyncReport) {
 }
 
 /// Runs the blog on `listener` until `shutdown` resolves: syncs the content folder, serves
-/// HTTP, and re-syncs when the folder changes (polled each second: cheap, and works on every
-/// filesystem, network mounts included).
+/// HTTP, re-syncs when the folder changes (polled each second: cheap, and works on every
+/// filesystem, network mounts included), and runs the delivery worker.
 pub async fn serve(
     app: Arc<App>,
     listener: TcpListener,
@@ -176,6 +180,11 @@ pub async fn serve(
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let watcher = tokio::spawn(watch_content(app.clone(), stop_rx.clone()));
+    let worker = tokio::spawn(crate::federation::delivery::run(
+        app.clone(),
+        crate::federation::delivery::WorkerSettings::for_app(&app),
+        stop_rx.clone(),
+    ));
 
     crate::web::run(app.clone(), listener, async move {
         shutdown.await;
@@ -184,6 +193,8 @@ pub async fn serve(
     .await
     .context("the HTTP server failed")?;
     let _ = watcher.await;
+    // The worker lets sends under way finish (10 s at most) and leaves the rest queued.
+    let _ = worker.await;
     Ok(())
 }
 
@@ -196,6 +207,9 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
             .await
             .unwrap_or(0)
     };
+    // Moderation commands (`quire comments approve`, `quire block`) write from another
+    // process: when the database changed under us, cached pages are stale.
+    let mut data_version = app.store.data_version().ok();
     #[cfg(unix)]
     let mut hangup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup()).ok();
     loop {
@@ -215,6 +229,11 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
             _ = hup => true,
             _ = stop.changed() => return,
         };
+        let version = app.store.data_version().ok();
+        if version != data_version {
+            data_version = version;
+            app.cache.invalidate();
+        }
         let dir2 = dir.clone();
         let now = tokio::task::spawn_blocking(move || crate::content::scan::fingerprint(&dir2))
             .await

@@ -3,7 +3,9 @@
 
 pub mod actors;
 pub mod collections;
+pub mod conversation;
 pub mod convert;
+pub mod delivery;
 pub mod discovery;
 pub mod fetch;
 pub mod inbox;

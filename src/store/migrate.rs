@@ -12,6 +12,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_federation",
         include_str!("migrations/0002_federation.sql"),
     ),
+    (
+        "0003_conversation",
+        include_str!("migrations/0003_conversation.sql"),
+    ),
 ];
 
 /// Brings the database to the newest schema, applying only what it lacks.

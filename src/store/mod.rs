@@ -6,10 +6,14 @@
 //! callers go through [`Store::run`], which moves the work to tokio's blocking pool.
 
 pub mod actors;
+pub mod comments;
+pub mod deliveries;
 pub mod followers;
 pub mod migrate;
+pub mod moderation;
 pub mod outbox;
 pub mod posts;
+pub mod reactions;
 pub mod received;
 pub mod remote_actors;
 

@@ -10,7 +10,9 @@ use super::error::WebError;
 use super::html::{activity, cached, PageQuery};
 use super::AppState;
 use crate::federation::collections::{collection, counted_only, page, PAGE_SIZE};
+use crate::federation::conversation;
 use crate::store::actors::ActorKind;
+use crate::store::reactions::ReactionKind;
 
 fn local_name(app: &AppState, actor: &str) -> Result<(String, ActorKind), WebError> {
     let name = actor.strip_prefix('@').ok_or(WebError::NotFound)?;
@@ -94,16 +96,19 @@ pub async fn following(
     ))
 }
 
-/// The per-article collections.
+/// The per-article collections: `replies` and `context` paged (`?page=N`), `likes` and
+/// `shares` with their count and who.
 async fn post_collection(
     app: AppState,
     slug: String,
     which: &'static str,
+    q: PageQuery,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
+    let page_no = q.page_given().then(|| q.number()).transpose()?;
     cached(
         &app,
-        format!("{which}:/posts/{slug}"),
+        format!("{which}:/posts/{slug}?{page_no:?}"),
         &headers,
         move |app| {
             let post = app
@@ -111,10 +116,11 @@ async fn post_collection(
                 .post_by_slug(&slug)?
                 .filter(|p| p.deleted_at.is_none())
                 .ok_or(WebError::NotFound)?;
-            let id = format!("{}/{which}", app.urls.post(&post.slug));
             let doc = match which {
-                "replies" | "context" => collection(&id, 0),
-                _ => counted_only(&id, 0),
+                "replies" => conversation::replies(app, &post, page_no)?,
+                "context" => conversation::context(app, &post, page_no)?,
+                "likes" => conversation::reactions(app, &post, ReactionKind::Like)?,
+                _ => conversation::reactions(app, &post, ReactionKind::Boost)?,
             };
             Ok(activity(StatusCode::OK, &doc))
         },
@@ -126,34 +132,38 @@ async fn post_collection(
 pub async fn post_replies(
     State(app): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    post_collection(app, slug, "replies", headers).await
+    post_collection(app, slug, "replies", q, headers).await
 }
 
 /// `/posts/{slug}/likes`.
 pub async fn post_likes(
     State(app): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    post_collection(app, slug, "likes", headers).await
+    post_collection(app, slug, "likes", q, headers).await
 }
 
 /// `/posts/{slug}/shares`.
 pub async fn post_shares(
     State(app): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    post_collection(app, slug, "shares", headers).await
+    post_collection(app, slug, "shares", q, headers).await
 }
 
 /// `/posts/{slug}/context`: the whole conversation (FEP-7888).
 pub async fn post_context(
     State(app): State<AppState>,
     Path(slug): Path<String>,
+    Query(q): Query<PageQuery>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    post_collection(app, slug, "context", headers).await
+    post_collection(app, slug, "context", q, headers).await
 }

@@ -14,8 +14,9 @@ use super::respond::{send, types};
 use super::AppState;
 use crate::app::App;
 use crate::content::profile::profile_html;
-use crate::federation::convert::Interactions;
+use crate::federation::conversation::interactions;
 use crate::store::actors::ActorKind;
+use crate::store::reactions::ReactionKind;
 
 /// `?page=N` on lists.
 #[derive(Debug, Deserialize)]
@@ -126,14 +127,23 @@ pub async fn post(
                 activity(StatusCode::GONE, &conv.tombstone(&post))
             }
             (Representation::Html, false) => {
+                let comments = app.store.visible_comments(post.id)?;
+                let likes = app.store.reactions(post.id, ReactionKind::Like)?;
+                let boosts = app.store.reactions(post.id, ReactionKind::Boost)?;
                 let extras = PostExtras {
-                    conversation: maud::html! {},
+                    conversation: pages::conversation::conversation(
+                        &pages::conversation::Conversation {
+                            comments: &comments,
+                            likes: &likes,
+                            boosts: &boosts,
+                        },
+                    ),
                 };
                 html(StatusCode::OK, pages::post(&site, &post, &extras))
             }
             (Representation::ActivityJson, false) => activity(
                 StatusCode::OK,
-                &conv.article_document(&post, Interactions::default()),
+                &conv.article_document(&post, interactions(app, &post)?),
             ),
         })
     })

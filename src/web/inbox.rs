@@ -37,6 +37,7 @@ pub fn status_for(error: &InboxError) -> (StatusCode, &'static str) {
             (StatusCode::FORBIDDEN, "object does not belong to the actor")
         }
         InboxError::Blocked => (StatusCode::FORBIDDEN, "forbidden"),
+        InboxError::Closed(_) => (StatusCode::FORBIDDEN, "comments are closed"),
         InboxError::Malformed(_) => (StatusCode::BAD_REQUEST, "malformed activity"),
         InboxError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal error"),
     }

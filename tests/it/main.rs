@@ -4,6 +4,9 @@ mod support;
 
 mod blog;
 mod cli;
+mod conversation;
+mod corpus;
+mod delivery;
 mod discovery;
 mod inbox;
 mod interop;

@@ -26,6 +26,11 @@
 
 mod delete;
 mod follow;
+// The conversation (issue #5): replies, reactions, reports.
+mod announce;
+mod create;
+mod flag;
+mod like;
 mod undo;
 mod update;
 
@@ -84,6 +89,9 @@ pub enum InboxError {
     /// The actor or its host is blocked (moderation, not yet wired).
     #[error("blocked")]
     Blocked,
+    /// Replies to that article are closed (a `Reject` was recorded for the replier).
+    #[error("comments are closed on {0}")]
+    Closed(String),
     /// A failure on our side (database); the sender should retry.
     #[error("internal error: {0}")]
     Internal(String),
@@ -191,21 +199,62 @@ pub fn ensure_same_host(actor_id: &str, object_id: &str) -> Result<(), InboxErro
 /// The dispatch table: one arm per handled type, each `verify` (checks, no writes) then
 /// `receive` (writes). Extend it here; anything not listed is accepted and ignored.
 pub async fn dispatch(ctx: &Context<'_>) -> Result<Outcome, InboxError> {
+    // Blocked actors and domains (`quire block`) are refused whatever they send.
+    create::ensure_not_blocked(ctx)?;
     match ctx.activity.kind.as_str() {
         "Follow" => match follow::verify(ctx)? {
             Some(checked) => follow::receive(ctx, checked).await,
             None => Ok(Outcome::Ignored),
         },
-        "Undo" => match undo::verify(ctx)? {
-            Some(checked) => undo::receive(ctx, checked).await,
-            None => Ok(Outcome::Ignored),
-        },
+        "Undo" => {
+            // A reaction's Undo (conversation), else a Follow's.
+            if let Some(checked) = like::verify_undo(ctx)? {
+                let outcome = like::receive_undo(ctx, checked).await?;
+                if outcome == Outcome::Applied || ctx.activity.object_is_embedded() {
+                    return Ok(outcome);
+                }
+            }
+            match undo::verify(ctx)? {
+                Some(checked) => undo::receive(ctx, checked).await,
+                None => Ok(Outcome::Ignored),
+            }
+        }
         "Update" => match update::verify(ctx)? {
             Some(checked) => update::receive(ctx, checked).await,
-            None => Ok(Outcome::Ignored),
+            // Not an actor: perhaps a comment, edited by its author.
+            None => match create::verify_edit(ctx)? {
+                Some(checked) => create::receive_edit(ctx, checked).await,
+                None => Ok(Outcome::Ignored),
+            },
         },
         "Delete" => match delete::verify(ctx)? {
-            Some(checked) => delete::receive(ctx, checked).await,
+            Some(checked) => {
+                // The actor is gone: so is all it left under our articles.
+                create::forget_actor(ctx).await?;
+                delete::receive(ctx, checked).await
+            }
+            None => {
+                let object_id = ctx.activity.object_id.clone().unwrap_or_default();
+                match create::verify_removal(ctx, &object_id)? {
+                    Some(checked) => create::receive_removal(ctx, checked).await,
+                    None => Ok(Outcome::Ignored),
+                }
+            }
+        },
+        "Create" => match create::verify(ctx)? {
+            Some(checked) => create::receive(ctx, checked).await,
+            None => Ok(Outcome::Ignored),
+        },
+        "Like" | "EmojiReact" => match like::verify(ctx)? {
+            Some(checked) => like::receive(ctx, checked).await,
+            None => Ok(Outcome::Ignored),
+        },
+        "Announce" => match announce::verify(ctx)? {
+            Some(checked) => announce::receive(ctx, checked).await,
+            None => Ok(Outcome::Ignored),
+        },
+        "Flag" => match flag::verify(ctx)? {
+            Some(checked) => flag::receive(ctx, checked).await,
             None => Ok(Outcome::Ignored),
         },
         _ => Ok(Outcome::Ignored),

@@ -9,6 +9,7 @@
 //! builds from sanitised comments.
 
 mod author;
+pub mod conversation;
 mod errors;
 mod lists;
 mod post;
