@@ -579,7 +579,6 @@ async fn fedify_follows_us_through_our_inbox() {
 /// post as alice's `Create(Article)` and the blog's `Announce`; Fedify's inbox verifies
 /// quire's signatures with its own code before accepting each.
 #[tokio::test]
-#[ignore = "needs quire's delivery worker (branch `delivery`)"]
 async fn fedify_receives_our_accept_and_posts() {
     let t = instance_with_post().await;
     let mut fedify = Fedify::start(&t.base).await;
