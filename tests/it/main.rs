@@ -9,6 +9,7 @@ mod corpus;
 mod delivery;
 mod discovery;
 mod inbox;
+mod interop;
 mod invariants;
 mod ops;
 mod storage;
