@@ -4,8 +4,13 @@
 //!
 //! Two quire instances run in this process on 127.0.0.1 (the blog, and the remote whose
 //! author signs the Likes and serves its actor document); requests are signed before the
-//! clock starts. Run through `bench/inbox.sh`.
-//!   bench_inbox [--requests N] [--concurrency C] [--verify-seconds S]
+//! clock starts. The server runs on its own tokio runtime (threads `quire-srv`, plus the
+//! `reaction-writer`), the load generator on another (threads `loadgen`, `--client-threads`,
+//! default 1), so the CPU each uses is counted apart from /proc/self/task: besides the
+//! wall-clock ratio, the bench reports Likes per server CPU-second against ring's verifies
+//! per CPU-second (less disturbed by the load generator and by other load on the machine).
+//! Run through `bench/inbox.sh`.
+//!   bench_inbox [--requests N] [--concurrency C] [--verify-seconds S] [--client-threads T]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -20,6 +25,7 @@ struct Args {
     requests: usize,
     concurrency: usize,
     verify_seconds: f64,
+    client_threads: usize,
 }
 
 fn args() -> Args {
@@ -27,6 +33,7 @@ fn args() -> Args {
         requests: 20_000,
         concurrency: 64,
         verify_seconds: 3.0,
+        client_threads: 1,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -36,6 +43,7 @@ fn args() -> Args {
             "--requests" => a.requests = v.parse().unwrap_or(a.requests),
             "--concurrency" => a.concurrency = v.parse().unwrap_or(a.concurrency),
             "--verify-seconds" => a.verify_seconds = v.parse().unwrap_or(a.verify_seconds),
+            "--client-threads" => a.client_threads = v.parse().unwrap_or(a.client_threads),
             _ => {}
         }
         i += 2;
@@ -80,8 +88,9 @@ async fn start(posts: bool) -> anyhow::Result<(Arc<App>, String, tempfile::TempD
     Ok((app, base, dir))
 }
 
-/// ring's RSA-2048 PKCS#1 v1.5 SHA-256 verifications per second on this one thread.
-fn ring_verify_rate(pkcs8: &[u8], seconds: f64) -> anyhow::Result<f64> {
+/// ring's RSA-2048 PKCS#1 v1.5 SHA-256 verifications on this one thread: per second of wall
+/// clock, and per CPU-second of the thread.
+fn ring_verify_rate(pkcs8: &[u8], seconds: f64) -> anyhow::Result<(f64, f64)> {
     use ring::signature::{RsaKeyPair, UnparsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
     let pair = RsaKeyPair::from_pkcs8(pkcs8).map_err(|e| anyhow::anyhow!("key: {e}"))?;
     let message = b"(request-target): post /inbox\nhost: 127.0.0.1\ndate: x\ndigest: SHA-256=y";
@@ -94,6 +103,7 @@ fn ring_verify_rate(pkcs8: &[u8], seconds: f64) -> anyhow::Result<f64> {
     )
     .map_err(|_| anyhow::anyhow!("sign"))?;
     let public = pair.public().as_ref().to_vec();
+    let cpu_before = thread_cpu_seconds();
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed().as_secs_f64() < seconds {
@@ -104,7 +114,58 @@ fn ring_verify_rate(pkcs8: &[u8], seconds: f64) -> anyhow::Result<f64> {
         }
         n += 100;
     }
-    Ok(n as f64 / start.elapsed().as_secs_f64())
+    let wall = start.elapsed().as_secs_f64();
+    let cpu = (thread_cpu_seconds() - cpu_before).max(1e-6);
+    Ok((n as f64 / wall, n as f64 / cpu))
+}
+
+/// CPU seconds (user + system) this thread has used.
+fn thread_cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/stat")
+        .ok()
+        .and_then(|t| stat_cpu_seconds(&t))
+        .unwrap_or(0.0)
+}
+
+/// utime + stime of a /proc stat line, in seconds (clock ticks of 1/100 s).
+fn stat_cpu_seconds(stat: &str) -> Option<f64> {
+    let after = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
+/// CPU seconds used so far by this process's threads, by thread name.
+fn cpu_by_thread_name() -> std::collections::BTreeMap<String, f64> {
+    let mut out = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return out;
+    };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
+            continue;
+        };
+        let name = stat
+            .find('(')
+            .zip(stat.rfind(')'))
+            .map_or("?", |(a, b)| &stat[a + 1..b])
+            .to_string();
+        *out.entry(name).or_insert(0.0) += stat_cpu_seconds(&stat).unwrap_or(0.0);
+    }
+    out
+}
+
+/// CPU seconds per thread name used between two snapshots (threads that ended in between
+/// are not counted: none of the measured ones do).
+fn cpu_delta(
+    before: &std::collections::BTreeMap<String, f64>,
+    after: &std::collections::BTreeMap<String, f64>,
+) -> Vec<(String, f64)> {
+    after
+        .iter()
+        .map(|(name, t)| (name.clone(), t - before.get(name).copied().unwrap_or(0.0)))
+        .filter(|(_, t)| *t > 0.0)
+        .collect()
 }
 
 type Signed = (reqwest::header::HeaderMap, Vec<u8>);
@@ -121,7 +182,8 @@ fn presign(remote: &App, inbox: &url::Url, article: &str, n: usize) -> Vec<Signe
             .into_iter()
             .map(|chunk| {
                 let me = me.clone();
-                s.spawn(move || {
+                let builder = std::thread::Builder::new().name("presign".into());
+                builder.spawn_scoped(s, move || {
                     chunk
                         .into_iter()
                         .filter_map(|i| {
@@ -161,7 +223,8 @@ fn presign(remote: &App, inbox: &url::Url, article: &str, n: usize) -> Vec<Signe
                         .collect::<Vec<_>>()
                 })
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_default();
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
@@ -171,16 +234,23 @@ fn presign(remote: &App, inbox: &url::Url, article: &str, n: usize) -> Vec<Signe
 
 fn main() -> anyhow::Result<()> {
     let a = args();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let server = tokio::runtime::Builder::new_multi_thread()
+        .thread_name("quire-srv")
         .enable_all()
         .build()
-        .context("runtime")?;
-    runtime.block_on(run(a))
+        .context("server runtime")?;
+    let generator = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(a.client_threads.max(1))
+        .thread_name("loadgen")
+        .enable_all()
+        .build()
+        .context("load generator runtime")?;
+    let ((blog, blog_base, _blog_dir), (remote, _remote_base, _remote_dir)) =
+        server.block_on(async { anyhow::Ok((start(true).await?, start(false).await?)) })?;
+    generator.block_on(run(a, blog, blog_base, remote))
 }
 
-async fn run(a: Args) -> anyhow::Result<()> {
-    let (blog, blog_base, _blog_dir) = start(true).await?;
-    let (remote, _remote_base, _remote_dir) = start(false).await?;
+async fn run(a: Args, blog: Arc<App>, blog_base: String, remote: Arc<App>) -> anyhow::Result<()> {
     let inbox = url::Url::parse(&format!("{blog_base}/inbox"))?;
     let article = blog.urls.post("hello");
 
@@ -190,7 +260,9 @@ async fn run(a: Args) -> anyhow::Result<()> {
         let inbox = inbox.clone();
         let article = article.clone();
         let n = a.requests + 1;
-        tokio::task::spawn_blocking(move || presign(&remote, &inbox, &article, n)).await?
+        std::thread::spawn(move || presign(&remote, &inbox, &article, n))
+            .join()
+            .map_err(|_| anyhow::anyhow!("signing failed"))?
     };
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(a.concurrency)
@@ -208,6 +280,7 @@ async fn run(a: Args) -> anyhow::Result<()> {
     let queue = Arc::new(std::sync::Mutex::new(signed));
     let accepted = Arc::new(AtomicUsize::new(0));
     let failed = Arc::new(AtomicUsize::new(0));
+    let cpu_before = cpu_by_thread_name();
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..a.concurrency {
@@ -246,6 +319,7 @@ async fn run(a: Args) -> anyhow::Result<()> {
         latencies.extend(t.await?);
     }
     let elapsed = start.elapsed().as_secs_f64();
+    let cpu = cpu_delta(&cpu_before, &cpu_by_thread_name());
     latencies.sort();
     let pct = |p: f64| {
         latencies
@@ -256,8 +330,17 @@ async fn run(a: Args) -> anyhow::Result<()> {
     let rate = accepted as f64 / elapsed;
 
     let pkcs8 = remote.person.keys.private_key_pkcs8.clone();
-    let verify_rate =
-        tokio::task::spawn_blocking(move || ring_verify_rate(&pkcs8, a.verify_seconds)).await??;
+    let (verify_rate, verify_per_cpu) = std::thread::Builder::new()
+        .name("ring-verify".into())
+        .spawn(move || ring_verify_rate(&pkcs8, a.verify_seconds))?
+        .join()
+        .map_err(|_| anyhow::anyhow!("verify thread failed"))??;
+    let server_cpu: f64 = cpu
+        .iter()
+        .filter(|(name, _)| !name.starts_with("loadgen"))
+        .map(|(_, t)| t)
+        .sum();
+    let likes_per_cpu = accepted as f64 / server_cpu.max(0.01);
     println!("requests            {}", a.requests);
     println!("concurrency         {}", a.concurrency);
     println!("accepted (202)      {accepted}");
@@ -270,6 +353,22 @@ async fn run(a: Args) -> anyhow::Result<()> {
     println!(
         "ratio               {:.1}% (target >= 25%)",
         100.0 * rate / verify_rate
+    );
+    println!("CPU seconds during the load, by thread:");
+    for (name, t) in &cpu {
+        println!("  {name:<18}{t:.2}");
+    }
+    println!(
+        "server CPU          {server_cpu:.2} s = {likes_per_cpu:.0} Likes per CPU-second ({:.0} us each)",
+        1e6 / likes_per_cpu
+    );
+    println!(
+        "ring verify per CPU-second        {verify_per_cpu:.0} ({:.1} us each)",
+        1e6 / verify_per_cpu
+    );
+    println!(
+        "ratio per CPU-second {:.1}% (target >= 25%)",
+        100.0 * likes_per_cpu / verify_per_cpu
     );
     Ok(())
 }

@@ -18,6 +18,7 @@ use crate::federation::fetch::{SafeClient, Signer};
 use crate::federation::outbox::activities_for;
 use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
+use crate::federation::actors::SignerCache;
 use crate::store::reactions::ReactionWriter;
 use crate::store::{now_rfc3339, Store};
 use crate::urls::Urls;
@@ -63,6 +64,8 @@ pub struct App {
     pub client: SafeClient,
     /// Likes and boosts are committed in groups (see `ReactionWriter`).
     pub reactions: ReactionWriter,
+    /// Remote signers seen by the inbox, keys parsed, in front of the actor cache table.
+    pub signers: SignerCache,
 }
 
 impl App {
@@ -84,6 +87,7 @@ impl App {
             outbox_notify: Notify::new(),
             client: SafeClient::new(config_allow_private),
             reactions: ReactionWriter::spawn(store.clone()),
+            signers: SignerCache::default(),
             store,
         })
     }
@@ -237,6 +241,7 @@ async fn watch_content(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<boo
         if version != data_version {
             data_version = version;
             app.cache.invalidate();
+            app.signers.clear();
         }
         let dir2 = dir.clone();
         let now = tokio::task::spawn_blocking(move || crate::content::scan::fingerprint(&dir2))

@@ -5,10 +5,24 @@
 //! Mastodon's secure mode answer nothing else). A fetched document is believed only about its
 //! own host: its `id` must live on the host it was fetched from, and a key object's `owner`
 //! too. Never writes SQL itself; the cache is `store::remote_actors`.
+//!
+//! In front of it, [`SignerCache`] keeps in memory the signers the inbox has seen, with their
+//! key already parsed: the inbox's hot path reads neither SQLite nor PEM. Every change of a
+//! stored actor in this process goes through [`cache`] (or the self-`Delete`), which drop the
+//! memory copy; a change from another process is noticed by the content watcher (`data_version`),
+//! which clears it.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 use url::Url;
+
+use super::conversation::author_of;
+use super::signature::PublicKey;
+use crate::store::comments::Author;
 
 use super::fetch::FetchError;
 use super::read::{self, Actor};
@@ -45,6 +59,96 @@ pub enum ActorError {
     /// The cache could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// A cached remote actor as a signer: its key parsed once, and how it is shown.
+#[derive(Debug)]
+pub struct Signer {
+    /// The actor.
+    pub actor: RemoteActor,
+    /// Its published key, parsed; the reason when it is missing or unusable.
+    pub key: Result<PublicKey, String>,
+    /// How the actor is shown under an article (see `conversation::author_of`).
+    pub author: Author,
+    fetched_at: Option<DateTime<Utc>>,
+}
+
+impl Signer {
+    /// Reads the actor's key and display once.
+    pub fn new(actor: RemoteActor) -> Signer {
+        let key = match actor.public_key_pem.as_deref() {
+            None => Err(format!("{} publishes no key", actor.id)),
+            Some(pem) => {
+                PublicKey::from_pem(pem).map_err(|e| format!("unusable key of {}: {e}", actor.id))
+            }
+        };
+        let fetched_at = DateTime::parse_from_rfc3339(&actor.fetched_at)
+            .ok()
+            .map(|t| t.with_timezone(&Utc));
+        Signer {
+            author: author_of(&actor),
+            key,
+            actor,
+            fetched_at,
+        }
+    }
+
+    fn is_fresh(&self, now: DateTime<Utc>) -> bool {
+        self.fetched_at.is_some_and(|t| now - t < CACHE_TTL)
+    }
+}
+
+/// The most signers [`SignerCache`] holds; past that it starts over (an inbox sees far fewer
+/// distinct keys in a day).
+const SIGNER_CACHE_MAX: usize = 4096;
+
+/// Signers by key id, in memory, in front of the `remote_actors` table.
+#[derive(Default)]
+pub struct SignerCache {
+    map: Mutex<HashMap<String, Arc<Signer>>>,
+    /// Bumped by every invalidation: a copy read from the database before an invalidation is
+    /// not kept after it.
+    generation: AtomicU64,
+}
+
+impl SignerCache {
+    fn get(&self, key_id: &str) -> Option<Arc<Signer>> {
+        self.lock().get(key_id).cloned()
+    }
+
+    fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Keeps `signer` unless the cache was invalidated since `generation` was read.
+    fn insert(&self, key_id: &str, signer: Arc<Signer>, generation: u64) {
+        let mut map = self.lock();
+        if self.generation() != generation {
+            return;
+        }
+        if map.len() >= SIGNER_CACHE_MAX && !map.contains_key(key_id) {
+            map.clear();
+        }
+        map.insert(key_id.to_string(), signer);
+    }
+
+    /// Drops what is held of `actor_id` (its stored copy changed or is gone).
+    pub fn forget_actor(&self, actor_id: &str) {
+        let mut map = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        map.retain(|_, s| s.actor.id != actor_id);
+    }
+
+    /// Drops everything (the database changed under us).
+    pub fn clear(&self) {
+        let mut map = self.lock();
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        map.clear();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<Signer>>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 /// The host of a URL with its port when not the scheme's default (`a.example`,
@@ -98,14 +202,32 @@ pub(crate) async fn resolve_key_traced(
     key_id: &str,
     refresh: bool,
 ) -> Result<(RemoteActor, bool), ActorError> {
+    let (signer, fetched) = resolve_signer(app, key_id, refresh).await?;
+    Ok((signer.actor.clone(), fetched))
+}
+
+/// [`resolve_key_traced`] for the inbox: the signer with its key parsed, from memory when it
+/// was seen before (see [`SignerCache`]), else from the database, else fetched.
+pub(crate) async fn resolve_signer(
+    app: &App,
+    key_id: &str,
+    refresh: bool,
+) -> Result<(Arc<Signer>, bool), ActorError> {
     if !refresh {
+        let now = Utc::now();
+        if let Some(signer) = app.signers.get(key_id).filter(|s| s.is_fresh(now)) {
+            return Ok((signer, false));
+        }
+        let generation = app.signers.generation();
         let wanted = key_id.to_string();
         let cached = app
             .store
             .run(move |s| s.remote_actor_by_key(&wanted))
             .await?;
-        if let Some(actor) = cached.filter(|a| is_fresh(a, Utc::now())) {
-            return Ok((actor, false));
+        if let Some(actor) = cached.filter(|a| is_fresh(a, now)) {
+            let signer = Arc::new(Signer::new(actor));
+            app.signers.insert(key_id, signer.clone(), generation);
+            return Ok((signer, false));
         }
     }
     let url = without_fragment(key_id);
@@ -122,7 +244,10 @@ pub(crate) async fn resolve_key_traced(
     };
     let actor = actor_from_document(&doc, &source, Some(key_id))?;
     cache(app, &actor).await?;
-    Ok((actor, true))
+    let generation = app.signers.generation();
+    let signer = Arc::new(Signer::new(actor));
+    app.signers.insert(key_id, signer.clone(), generation);
+    Ok((signer, true))
 }
 
 /// The actor `id`: from the cache unless `refresh` or older than [`CACHE_TTL`], else fetched
@@ -201,11 +326,14 @@ fn key_owner(doc: &Value) -> Option<String> {
 
 /// Stores an actor in the cache (from a fetch, or from its own `Update`).
 pub async fn cache(app: &App, actor: &RemoteActor) -> Result<(), ActorError> {
-    let actor = actor.clone();
-    Ok(app
+    let stored = actor.clone();
+    let result = app
         .store
-        .run(move |s| s.upsert_remote_actor(&actor))
-        .await?)
+        .run(move |s| s.upsert_remote_actor(&stored))
+        .await;
+    // Dropped whether or not the write went through: the next look-up reads the database.
+    app.signers.forget_actor(&actor.id);
+    Ok(result?)
 }
 
 async fn fetch(app: &App, url: &str) -> Result<Value, ActorError> {

@@ -115,22 +115,36 @@ impl Target {
 /// Our live article whose id is `id` (`B/posts/{slug}`, trailing slash or fragment
 /// tolerated).
 pub fn our_post(app: &App, id: &str) -> StoreResult<Option<Post>> {
-    let prefix = app.urls.post("");
-    let Some(rest) = id.strip_prefix(&prefix) else {
+    let Some(slug) = our_slug(app, id) else {
         return Ok(None);
     };
+    Ok(app
+        .store
+        .post_by_slug(slug)?
+        .filter(|p| p.deleted_at.is_none()))
+}
+
+/// The row id of our live article `id` (as [`our_post`], without reading the post).
+pub fn our_post_id(app: &App, id: &str) -> StoreResult<Option<i64>> {
+    match our_slug(app, id) {
+        Some(slug) => app.store.live_post_id(slug),
+        None => Ok(None),
+    }
+}
+
+/// The slug of an article URL of ours, if `id` is one.
+fn our_slug<'a>(app: &App, id: &'a str) -> Option<&'a str> {
+    let prefix = app.urls.post("");
+    let rest = id.strip_prefix(&prefix)?;
     let slug = rest
         .split(['#', '?'])
         .next()
         .unwrap_or_default()
         .trim_end_matches('/');
     if slug.is_empty() || slug.contains('/') {
-        return Ok(None);
+        return None;
     }
-    Ok(app
-        .store
-        .post_by_slug(slug)?
-        .filter(|p| p.deleted_at.is_none()))
+    Some(slug)
 }
 
 /// What `id` is in our conversation: an article, or a stored comment under a live one.

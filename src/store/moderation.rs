@@ -90,14 +90,14 @@ impl Store {
 
     /// Whether an actor is blocked, by its id or by its host.
     pub fn is_blocked(&self, actor_id: &str, host: &str) -> StoreResult<bool> {
-        Ok(self
-            .conn()
-            .query_row(
-                "SELECT 1 FROM blocks WHERE (kind = 'actor' AND target = ?1)
-                    OR (kind = 'domain' AND target = ?2)",
-                params![actor_id, host.to_ascii_lowercase()],
-                |_| Ok(()),
-            )
+        // Asked on every inbox request: the statement is kept compiled.
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(
+            "SELECT 1 FROM blocks WHERE (kind = 'actor' AND target = ?1)
+                OR (kind = 'domain' AND target = ?2)",
+        )?;
+        Ok(stmt
+            .query_row(params![actor_id, host.to_ascii_lowercase()], |_| Ok(()))
             .optional()?
             .is_some())
     }

@@ -221,6 +221,15 @@ impl Store {
         Ok(())
     }
 
+    /// The id of the post with `slug` unless it was removed: what a reaction needs, without
+    /// reading the post itself (asked on every Like, so the statement is kept compiled).
+    pub fn live_post_id(&self, slug: &str) -> StoreResult<Option<i64>> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare_cached("SELECT id FROM posts WHERE slug = ?1 AND deleted_at IS NULL")?;
+        optional(stmt.query_row([slug], |r| r.get(0)))
+    }
+
     /// A post by slug, removed or not (the caller answers 410 for a removed one).
     pub fn post_by_slug(&self, slug: &str) -> StoreResult<Option<Post>> {
         let conn = self.conn();

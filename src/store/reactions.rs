@@ -5,6 +5,7 @@
 use rusqlite::params;
 
 use super::comments::Author;
+use super::received::insert_received;
 use super::{now_rfc3339, Store, StoreError, StoreResult};
 
 /// A like or a boost.
@@ -43,6 +44,30 @@ pub struct NewReaction {
     pub emoji: Option<String>,
 }
 
+/// An activity id to record in the same transaction as the reaction it carries (see
+/// [`Store::claim_received`]): the id and its effect are committed together or not at all.
+#[derive(Debug, Clone)]
+pub struct ReceivedId {
+    /// The activity id.
+    pub id: String,
+    /// Its actor.
+    pub actor: String,
+    /// Its type.
+    pub kind: String,
+}
+
+/// What became of a reaction given to [`ReactionWriter::add_claimed`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Added {
+    /// Recorded (with its activity id, when it had one).
+    New,
+    /// The actor's reaction of that kind was already there: only the activity id was
+    /// recorded.
+    Repeat,
+    /// The activity id was recorded before: nothing changed.
+    Duplicate,
+}
+
 /// A stored reaction, as the page lists it.
 #[derive(Debug, Clone)]
 pub struct Reaction {
@@ -59,12 +84,13 @@ pub(crate) fn insert_reaction(
     conn: &rusqlite::Connection,
     r: &NewReaction,
 ) -> rusqlite::Result<bool> {
-    let n = conn.execute(
+    let mut stmt = conn.prepare_cached(
         "INSERT INTO reactions (post_id, actor_id, actor_host, kind, activity_id, emoji,
             actor_name, actor_handle, actor_avatar, actor_url, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
          ON CONFLICT (post_id, actor_id, kind) DO NOTHING",
-        params![
+    )?;
+    let n = stmt.execute(params![
             r.post_id,
             r.actor.id,
             r.actor_host,
@@ -76,8 +102,7 @@ pub(crate) fn insert_reaction(
             r.actor.avatar,
             r.actor.url,
             now_rfc3339()
-        ],
-    )?;
+    ])?;
     Ok(n > 0)
 }
 
@@ -95,6 +120,33 @@ impl Store {
         let mut out = Vec::with_capacity(rs.len());
         for r in rs {
             out.push(insert_reaction(&tx, r)?);
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Records many reactions in one transaction, each with the activity id that carries it
+    /// (when it has one): a reaction whose id was recorded before changes nothing
+    /// ([`Added::Duplicate`]). One durable commit for all of them.
+    pub fn add_reactions_claimed(
+        &self,
+        items: &[(NewReaction, Option<ReceivedId>)],
+    ) -> StoreResult<Vec<Added>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut out = Vec::with_capacity(items.len());
+        for (reaction, claim) in items {
+            if let Some(c) = claim {
+                if !insert_received(&tx, &c.id, &c.actor, &c.kind)? {
+                    out.push(Added::Duplicate);
+                    continue;
+                }
+            }
+            out.push(if insert_reaction(&tx, reaction)? {
+                Added::New
+            } else {
+                Added::Repeat
+            });
         }
         tx.commit()?;
         Ok(out)
@@ -180,14 +232,19 @@ impl Store {
 }
 
 /// A reply channel for one queued reaction.
-type Reply = tokio::sync::oneshot::Sender<StoreResult<bool>>;
+type Reply = tokio::sync::oneshot::Sender<StoreResult<Added>>;
+
+/// One queued reaction, with the activity id to record with it.
+type Item = (NewReaction, Option<ReceivedId>, Reply);
 
 /// Group commit for reactions: a writer thread takes every reaction queued while the previous
 /// commit ran and writes them in one transaction, then answers each caller. Under load one
 /// durable commit then covers many requests (SQLite commits, not inserts, are what cost);
-/// each caller still hears back only after its row is committed.
+/// each caller still hears back only after its row is committed. The activity id travels
+/// with the reaction and is claimed in the same transaction (see
+/// [`Store::add_reactions_claimed`]).
 pub struct ReactionWriter {
-    queue: tokio::sync::mpsc::UnboundedSender<(NewReaction, Reply)>,
+    queue: tokio::sync::mpsc::UnboundedSender<Item>,
 }
 
 /// The most reactions one transaction takes.
@@ -196,7 +253,7 @@ const MAX_BATCH: usize = 1024;
 impl ReactionWriter {
     /// Starts the writer thread over `store`; it stops when the writer is dropped.
     pub fn spawn(store: Store) -> ReactionWriter {
-        let (queue, mut rx) = tokio::sync::mpsc::unbounded_channel::<(NewReaction, Reply)>();
+        let (queue, mut rx) = tokio::sync::mpsc::unbounded_channel::<Item>();
         let spawned = std::thread::Builder::new()
             .name("reaction-writer".into())
             .spawn(move || {
@@ -208,8 +265,11 @@ impl ReactionWriter {
                             Err(_) => break,
                         }
                     }
-                    let (rows, replies): (Vec<NewReaction>, Vec<Reply>) = batch.into_iter().unzip();
-                    match store.add_reactions(&rows) {
+                    let (rows, replies): (Vec<_>, Vec<Reply>) = batch
+                        .into_iter()
+                        .map(|(reaction, claim, reply)| ((reaction, claim), reply))
+                        .unzip();
+                    match store.add_reactions_claimed(&rows) {
                         Ok(results) => {
                             for (reply, new) in replies.into_iter().zip(results) {
                                 let _ = reply.send(Ok(new));
@@ -232,9 +292,19 @@ impl ReactionWriter {
 
     /// Records a reaction (see [`Store::add_reaction`]); resolves once it is committed.
     pub async fn add(&self, reaction: NewReaction) -> StoreResult<bool> {
+        Ok(self.add_claimed(reaction, None).await? == Added::New)
+    }
+
+    /// Records a reaction and, in the same transaction, the activity id that carries it;
+    /// resolves once both are committed. A crash never leaves one without the other.
+    pub async fn add_claimed(
+        &self,
+        reaction: NewReaction,
+        claim: Option<ReceivedId>,
+    ) -> StoreResult<Added> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.queue
-            .send((reaction, tx))
+            .send((reaction, claim, tx))
             .map_err(|_| StoreError::Corrupt("the reaction writer stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Corrupt("the reaction writer stopped".into()))?

@@ -6,18 +6,28 @@ use rusqlite::params;
 
 use super::{now_rfc3339, Store, StoreResult};
 
+/// Records an activity id inside an open connection or transaction: `true` the first time,
+/// `false` when it was recorded before. The reaction writer calls it in the transaction that
+/// applies the activity, so the id and its effect are committed together or not at all.
+pub(crate) fn insert_received(
+    conn: &rusqlite::Connection,
+    activity_id: &str,
+    actor: &str,
+    kind: &str,
+) -> rusqlite::Result<bool> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT OR IGNORE INTO received_activities (id, actor, kind, received_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    Ok(stmt.execute(params![activity_id, actor, kind, now_rfc3339()])? > 0)
+}
+
 impl Store {
     /// Claims an activity id before it is applied: `true` the first time, `false` when it was
     /// seen before (then the caller changes nothing). Claiming before applying keeps two
     /// concurrent deliveries of one activity from both applying it.
     pub fn claim_received(&self, activity_id: &str, actor: &str, kind: &str) -> StoreResult<bool> {
-        let conn = self.conn();
-        let n = conn.execute(
-            "INSERT OR IGNORE INTO received_activities (id, actor, kind, received_at)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![activity_id, actor, kind, now_rfc3339()],
-        )?;
-        Ok(n > 0)
+        Ok(insert_received(&self.conn(), activity_id, actor, kind)?)
     }
 
     /// Releases a claim whose activity could not be applied (an internal failure), so the

@@ -103,14 +103,11 @@ impl Store {
     /// signatures name keys, not actors).
     pub fn remote_actor_by_key(&self, key_id: &str) -> StoreResult<Option<RemoteActor>> {
         let conn = self.conn();
-        optional(conn.query_row(
-            &format!(
-                "SELECT {COLUMNS} FROM remote_actors WHERE key_id = ?1
-                 ORDER BY fetched_at DESC LIMIT 1"
-            ),
-            [key_id],
-            from_row,
-        ))
+        let mut stmt = conn.prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM remote_actors WHERE key_id = ?1
+             ORDER BY fetched_at DESC LIMIT 1"
+        ))?;
+        optional(stmt.query_row([key_id], from_row))
     }
 
     /// Drops an actor from the cache (it deleted itself); returns whether it was cached.

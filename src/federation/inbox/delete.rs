@@ -28,7 +28,9 @@ pub(super) async fn receive(ctx: &Context<'_>, _checked: Checked) -> Result<Outc
             s.delete_remote_actor(&actor)?;
             Ok(n)
         })
-        .await?;
+        .await;
+    ctx.app.signers.forget_actor(ctx.actor());
+    let removed = removed?;
     tracing::info!(
         actor = ctx.actor(),
         followers_removed = removed,

@@ -2,14 +2,16 @@
 //! `content`) of one of our articles: counted once per actor and listed on the page; and
 //! the reaction side of `Undo` (of a Like or an Announce), which `undo.rs` calls.
 
+use std::sync::atomic::Ordering;
+
 use serde_json::Value;
 
 use super::create::object;
 use super::{Context, InboxError, Outcome};
-use crate::federation::conversation::{author_of, host_of, our_post};
+use crate::federation::conversation::{host_of, our_post, our_post_id};
 use crate::federation::read::text;
 use crate::federation::read::{id as id_of, types};
-use crate::store::reactions::{NewReaction, ReactionKind};
+use crate::store::reactions::{Added, NewReaction, ReactionKind};
 
 /// A checked reaction, ready to record.
 pub(super) struct Checked(pub(super) NewReaction);
@@ -30,7 +32,7 @@ pub(super) fn reaction(
             ctx.activity.kind
         )));
     };
-    let Some(post) = our_post(ctx.app, object_id)? else {
+    let Some(post_id) = our_post_id(ctx.app, object_id)? else {
         return Ok(None);
     };
     let emoji = match kind {
@@ -41,23 +43,31 @@ pub(super) fn reaction(
         ReactionKind::Boost => None,
     };
     Ok(Some(Checked(NewReaction {
-        post_id: post.id,
+        post_id,
         kind,
-        actor: author_of(ctx.signer),
+        actor: ctx.author.clone(),
         actor_host: host_of(ctx.actor()).unwrap_or_default(),
         activity_id: ctx.activity_id().map(str::to_string),
         emoji,
     })))
 }
 
-/// Records the reaction; a repeat from the same actor changes nothing.
+/// Records the reaction, with its activity id when the pipeline left it to us (one
+/// transaction for both); a repeat from the same actor changes nothing.
 pub(super) async fn receive(ctx: &Context<'_>, checked: Checked) -> Result<Outcome, InboxError> {
-    let is_new = ctx.app.reactions.add(checked.0).await?;
-    if is_new {
-        ctx.app.cache.invalidate();
-        Ok(Outcome::Applied)
-    } else {
-        Ok(Outcome::Ignored)
+    let added = ctx
+        .app
+        .reactions
+        .add_claimed(checked.0, ctx.unclaimed.cloned())
+        .await?;
+    ctx.claimed.store(true, Ordering::Release);
+    match added {
+        Added::New => {
+            ctx.app.cache.invalidate();
+            Ok(Outcome::Applied)
+        }
+        Added::Repeat => Ok(Outcome::Ignored),
+        Added::Duplicate => Ok(Outcome::Duplicate),
     }
 }
 

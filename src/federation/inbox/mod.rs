@@ -34,15 +34,20 @@ mod like;
 mod undo;
 mod update;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use chrono::Utc;
 use http::{HeaderMap, Method};
 use serde_json::Value;
 use url::Url;
 
-use super::actors::{self, same_host, ActorError};
+use super::actors::{self, same_host, ActorError, Signer};
 use super::read::{parse_json, Activity};
-use super::signature::{self, ParsedSignature, PublicKey, RequestParts, SignatureError};
+use super::signature::{self, ParsedSignature, RequestParts, SignatureError};
 use crate::app::App;
+use crate::store::comments::Author;
+use crate::store::reactions::ReceivedId;
 use crate::store::remote_actors::RemoteActor;
 use crate::store::StoreError;
 
@@ -171,6 +176,14 @@ pub struct Context<'a> {
     pub raw: &'a Value,
     /// The personal inbox addressed, if not the shared one.
     pub inbox_owner: Option<&'a str>,
+    /// How the signer is shown (computed once per cached signer).
+    pub author: &'a Author,
+    /// The activity id still to record, for the types whose write records it in the same
+    /// transaction (a reaction, through `ReactionWriter::add_claimed`); `None` once claimed
+    /// by the pipeline, or when the activity has no id.
+    pub unclaimed: Option<&'a ReceivedId>,
+    /// Set by the handler that recorded [`Context::unclaimed`] along with its effect.
+    pub claimed: &'a AtomicBool,
 }
 
 impl Context<'_> {
@@ -304,13 +317,13 @@ async fn pipeline(
         return Err(InboxError::BadSignature("signed with a local key".into()));
     }
 
-    let signer = match actors::resolve_key_traced(app, &key_id, false).await {
+    let signer = match actors::resolve_signer(app, &key_id, false).await {
         Ok((signer, fetched_now)) => match verify(&sig, &parts, &signer, req.body) {
             Ok(()) => signer,
             // Keys rotate: a cached key that does not verify (or cannot be used) is fetched
             // again, once, and tried again. Digest and time failures are not the key's fault.
             Err(SignatureError::Invalid | SignatureError::Key(_)) if !fetched_now => {
-                let fresh = actors::resolve_key(app, &key_id, true)
+                let (fresh, _) = actors::resolve_signer(app, &key_id, true)
                     .await
                     .map_err(key_unavailable)?;
                 verify(&sig, &parts, &fresh, req.body).map_err(from_signature)?;
@@ -330,15 +343,16 @@ async fn pipeline(
 async fn apply(
     app: &App,
     req: InboxRequest<'_>,
-    signer: RemoteActor,
+    signer: Arc<Signer>,
     known: &mut Known,
 ) -> Result<Accepted, InboxError> {
+    let signer_actor: &RemoteActor = &signer.actor;
     let (raw, activity) = parse_activity(req.body)?;
     known.actor = Some(activity.actor.clone());
     known.activity_id = activity.id.clone();
-    if activity.actor != signer.id {
+    if activity.actor != signer_actor.id {
         return Err(InboxError::ActorMismatch {
-            signer: signer.id.clone(),
+            signer: signer_actor.id.clone(),
             actor: activity.actor.clone(),
         });
     }
@@ -348,26 +362,54 @@ async fn apply(
         kind: activity.kind.clone(),
         outcome,
     };
+    // Reactions record their id in the transaction that records them (one group commit for
+    // both); every other type claims it here, before it is applied.
+    let deferred = matches!(activity.kind.as_str(), "Like" | "EmojiReact" | "Announce");
+    let mut unclaimed = None;
     if let Some(id) = &activity.id {
         // Also keeps anyone from claiming another server's activity ids in the dedupe table.
         ensure_same_host(&activity.actor, id)?;
-        let claim = (id.clone(), activity.actor.clone(), activity.kind.clone());
-        let first = app
-            .store
-            .run(move |s| s.claim_received(&claim.0, &claim.1, &claim.2))
-            .await?;
-        if !first {
-            return Ok(accepted(Outcome::Duplicate));
+        let claim = ReceivedId {
+            id: id.clone(),
+            actor: activity.actor.clone(),
+            kind: activity.kind.clone(),
+        };
+        if deferred {
+            unclaimed = Some(claim);
+        } else {
+            let first = app
+                .store
+                .run(move |s| s.claim_received(&claim.id, &claim.actor, &claim.kind))
+                .await?;
+            if !first {
+                return Ok(accepted(Outcome::Duplicate));
+            }
         }
     }
+    let claimed = AtomicBool::new(false);
     let ctx = Context {
         app,
-        signer: &signer,
+        signer: signer_actor,
         activity: &activity,
         raw: &raw,
         inbox_owner: req.inbox_owner,
+        author: &signer.author,
+        unclaimed: unclaimed.as_ref(),
+        claimed: &claimed,
     };
     let result = dispatch(&ctx).await;
+    if let Some(claim) = unclaimed {
+        // Not recorded with an effect: a refusal records nothing (as a released claim); an
+        // activity that changed nothing is remembered on its own.
+        if result.is_err() || claimed.load(Ordering::Acquire) {
+            return Ok(accepted(result?));
+        }
+        let first = app
+            .store
+            .run(move |s| s.claim_received(&claim.id, &claim.actor, &claim.kind))
+            .await?;
+        return Ok(accepted(if first { result? } else { Outcome::Duplicate }));
+    }
     if let (Err(_), Some(id)) = (&result, &activity.id) {
         // Not applied: let a retry be applied rather than ignored.
         let id = id.clone();
@@ -413,6 +455,7 @@ async fn gone_actor_delete(
                 target_uri: req.target,
                 headers: req.headers,
             };
+            let signer = Arc::new(Signer::new(signer));
             verify(sig, &parts, &signer, req.body).map_err(from_signature)?;
             apply(app, req, signer, known).await
         }
@@ -449,16 +492,14 @@ fn parse_activity(body: &[u8]) -> Result<(Value, Activity), InboxError> {
 fn verify(
     sig: &ParsedSignature,
     parts: &RequestParts<'_>,
-    signer: &RemoteActor,
+    signer: &Signer,
     body: &[u8],
 ) -> Result<(), SignatureError> {
-    let pem = signer
-        .public_key_pem
-        .as_deref()
-        .ok_or_else(|| SignatureError::Key(format!("{} publishes no key", signer.id)))?;
-    let key = PublicKey::from_pem(pem)
-        .map_err(|e| SignatureError::Key(format!("unusable key of {}: {e}", signer.id)))?;
-    sig.verify(parts, &key, Utc::now(), Some(body))
+    let key = signer
+        .key
+        .as_ref()
+        .map_err(|reason| SignatureError::Key(reason.clone()))?;
+    sig.verify(parts, key, Utc::now(), Some(body))
 }
 
 fn from_signature(e: SignatureError) -> InboxError {
