@@ -13,12 +13,12 @@ use tokio::sync::Notify;
 
 use crate::config::Config;
 use crate::content::sync::{sync, SyncReport};
+use crate::federation::actors::SignerCache;
 use crate::federation::convert::Converter;
 use crate::federation::fetch::{SafeClient, Signer};
 use crate::federation::outbox::activities_for;
 use crate::federation::signature::{generate_rsa_2048, PrivateKey};
 use crate::store::actors::{ActorKind, LocalActorKeys};
-use crate::federation::actors::SignerCache;
 use crate::store::reactions::ReactionWriter;
 use crate::store::{now_rfc3339, Store};
 use crate::urls::Urls;

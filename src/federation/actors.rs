@@ -70,6 +70,8 @@ pub struct Signer {
     pub key: Result<PublicKey, String>,
     /// How the actor is shown under an article (see `conversation::author_of`).
     pub author: Author,
+    /// The [`authority`] of the actor's id: what the objects it speaks for must live on.
+    pub authority: Option<String>,
     fetched_at: Option<DateTime<Utc>>,
 }
 
@@ -87,6 +89,7 @@ impl Signer {
             .map(|t| t.with_timezone(&Utc));
         Signer {
             author: author_of(&actor),
+            authority: authority(&actor.id),
             key,
             actor,
             fetched_at,
@@ -327,10 +330,7 @@ fn key_owner(doc: &Value) -> Option<String> {
 /// Stores an actor in the cache (from a fetch, or from its own `Update`).
 pub async fn cache(app: &App, actor: &RemoteActor) -> Result<(), ActorError> {
     let stored = actor.clone();
-    let result = app
-        .store
-        .run(move |s| s.upsert_remote_actor(&stored))
-        .await;
+    let result = app.store.run(move |s| s.upsert_remote_actor(&stored)).await;
     // Dropped whether or not the write went through: the next look-up reads the database.
     app.signers.forget_actor(&actor.id);
     Ok(result?)

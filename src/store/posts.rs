@@ -225,8 +225,8 @@ impl Store {
     /// reading the post itself (asked on every Like, so the statement is kept compiled).
     pub fn live_post_id(&self, slug: &str) -> StoreResult<Option<i64>> {
         let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached("SELECT id FROM posts WHERE slug = ?1 AND deleted_at IS NULL")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM posts WHERE slug = ?1 AND deleted_at IS NULL")?;
         optional(stmt.query_row([slug], |r| r.get(0)))
     }
 

@@ -91,17 +91,17 @@ pub(crate) fn insert_reaction(
          ON CONFLICT (post_id, actor_id, kind) DO NOTHING",
     )?;
     let n = stmt.execute(params![
-            r.post_id,
-            r.actor.id,
-            r.actor_host,
-            r.kind.as_str(),
-            r.activity_id,
-            r.emoji,
-            r.actor.name,
-            r.actor.handle,
-            r.actor.avatar,
-            r.actor.url,
-            now_rfc3339()
+        r.post_id,
+        r.actor.id,
+        r.actor_host,
+        r.kind.as_str(),
+        r.activity_id,
+        r.emoji,
+        r.actor.name,
+        r.actor.handle,
+        r.actor.avatar,
+        r.actor.url,
+        now_rfc3339()
     ])?;
     Ok(n > 0)
 }
