@@ -26,7 +26,9 @@ pub fn init() {
         .and_then(|v| v.parse::<Targets>().ok())
         .unwrap_or_else(|| Targets::new().with_default(Level::INFO));
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    // The builder's own level cap (INFO by default) is lifted: `filter` decides.
     let builder = tracing_subscriber::fmt()
+        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(!under_journald && std::io::IsTerminal::is_terminal(&std::io::stderr()));
