@@ -5,7 +5,7 @@
 #   2. importing 10,000 generated posts (`quire import`);
 #   3. cold start to the first answer, and idle RSS.
 # Everything runs on 127.0.0.1, in one run, so the ratios compare like with like.
-# Usage: bench/blog.sh            (needs root for apt-get the first time)
+# Usage: bench/blog.sh   or   QUIRE_BIN=path bench/blog.sh   (root for apt-get the first time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10}
@@ -15,8 +15,11 @@ need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq && apt-get inst
 need wrk wrk
 need nginx nginx
 
-cargo build --release --quiet
-BIN=$PWD/target/release/quire
+if [ -z "${QUIRE_BIN:-}" ]; then
+    cargo build --release --quiet
+    QUIRE_BIN="${CARGO_TARGET_DIR:-$PWD/target}/release/quire"
+fi
+BIN=$QUIRE_BIN
 WORK=$(mktemp -d); chmod 755 "$WORK"   # nginx workers (www-data) must read the page
 trap 'kill $(jobs -p) 2>/dev/null || true; [ -f "$WORK/nginx.pid" ] && kill "$(cat "$WORK/nginx.pid")" 2>/dev/null; rm -rf "$WORK"' EXIT
 

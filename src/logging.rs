@@ -9,17 +9,26 @@
 use std::fmt;
 
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Installs the global subscriber. Safe to call more than once (later calls do nothing).
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // `RUST_LOG` in its common forms (`warn`, `info,quire=debug`). tracing-subscriber's
+    // `Targets` reads them without the regex engine `EnvFilter` pulls in (about a megabyte
+    // of binary, which on this kind of machine is about a megabyte of resident memory).
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|v| v.parse::<Targets>().ok())
+        .unwrap_or_else(|| Targets::new().with_default(Level::INFO));
     let under_journald = std::env::var_os("JOURNAL_STREAM").is_some();
+    // The builder's own level cap (INFO by default) is lifted: `filter` decides.
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_max_level(tracing::level_filters::LevelFilter::TRACE)
         .with_writer(std::io::stderr)
         .with_target(false)
         .with_ansi(!under_journald && std::io::IsTerminal::is_terminal(&std::io::stderr()));
@@ -28,9 +37,13 @@ pub fn init() {
             .with_target(false)
             .with_ansi(false)
             .without_time();
-        builder.event_format(JournalPriority(format)).try_init()
+        builder
+            .event_format(JournalPriority(format))
+            .finish()
+            .with(filter)
+            .try_init()
     } else {
-        builder.try_init()
+        builder.finish().with(filter).try_init()
     };
 }
 

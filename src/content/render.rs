@@ -362,8 +362,9 @@ fn paragraph_of(text: &str) -> String {
     }
 }
 
-/// Escapes text for HTML element content and attribute values.
-fn escape_html(s: &str) -> String {
+/// Escapes text for HTML element content and attribute values (double- or single-quoted).
+/// The one HTML escaper of the crate: the sanitiser and the ActivityStreams converter use it.
+pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {

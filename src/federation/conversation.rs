@@ -45,8 +45,8 @@ pub fn is_blocked(app: &App, actor_id: &str) -> StoreResult<bool> {
 
 /// How a comment's or a reaction's author is shown, from the resolved remote actor.
 pub fn author_from(actor: ActorView<'_>) -> Author {
+    // `host_of` keeps a non-default port, as the handle must to be followable.
     let host = host_of(actor.id).unwrap_or_default();
-    let host = host.split(':').next().unwrap_or_default().to_string();
     Author {
         id: actor.id.to_string(),
         name: actor

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use super::vocab::{context, media_type_for, PUBLIC};
 use crate::config::Config;
+use crate::content::render::escape_html;
 use crate::store::actors::{ActorKind, LocalActorKeys};
 use crate::store::posts::Post;
 use crate::urls::Urls;
@@ -271,20 +272,4 @@ pub fn with_context(mut value: Value) -> Value {
 /// `2024-03-01T10:00:00Z` → `20240301T100000Z`, for readable unique ids.
 fn compact_time(at: &str) -> String {
     at.chars().filter(|c| c.is_ascii_alphanumeric()).collect()
-}
-
-/// Escapes text for HTML content and attributes.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(ch),
-        }
-    }
-    out
 }

@@ -297,7 +297,9 @@ async fn read_capped(mut response: reqwest::Response, url: &str) -> Result<Vec<u
     Ok(body)
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
+/// An error with its causes, joined by `: ` (reqwest hides the useful part, "connection
+/// refused", in them).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

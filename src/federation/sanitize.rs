@@ -279,20 +279,7 @@ fn truncate(s: &str, max_chars: usize) -> String {
 }
 
 /// Escapes plain text for HTML text and (double- or single-quoted) attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+pub use crate::content::render::escape_html as escape;
 
 #[cfg(test)]
 mod tests;

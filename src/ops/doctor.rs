@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use crate::app::database_path;
 use crate::config::Config;
+use crate::federation::fetch::error_chain;
 use crate::store::health::HealthView;
 use crate::urls::Urls;
 
@@ -594,16 +595,4 @@ async fn check_article(client: &reqwest::Client, urls: &Urls, slug: &str, report
         ),
         Err(e) => report.fail(format!("{id}: {}", error_chain(&e)), "check the log (journalctl -u quire)"),
     }
-}
-
-/// An error with its causes (reqwest hides the useful part, "connection refused", in them).
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
 }

@@ -63,7 +63,8 @@ mod tests {
     fn stylesheet_is_embedded_small_and_versioned() {
         let (data, ty, etag) = get("style.css").unwrap();
         assert_eq!(ty, "text/css; charset=utf-8");
-        assert!(data.len() < 8 * 1024, "style.css is {} bytes", data.len());
+        // A budget, so the one stylesheet stays one small request on a phone.
+        assert!(data.len() < 10 * 1024, "style.css is {} bytes", data.len());
         assert!(etag.starts_with('"') && etag.ends_with('"') && etag.len() == 34);
         assert_eq!(style_version().len(), 10);
         assert!(etag.contains(style_version()));

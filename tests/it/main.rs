@@ -8,6 +8,7 @@ mod conversation;
 mod corpus;
 mod delivery;
 mod discovery;
+mod federation;
 mod inbox;
 mod interop;
 mod invariants;
