@@ -34,7 +34,7 @@ fn parse_args() -> anyhow::Result<Args> {
         quire: PathBuf::from("target/release/quire"),
         followers: 10_000,
         inboxes: 1_000,
-        concurrency: 8,
+        concurrency: 16,
         sign_seconds: 1.5,
         rounds: 3,
     };

@@ -172,7 +172,7 @@ impl Default for RawFederation {
         RawFederation {
             allow_private_networks: false,
             signature: "cavage".into(),
-            delivery_concurrency: 8,
+            delivery_concurrency: 16,
         }
     }
 }
