@@ -77,7 +77,8 @@ impl App {
         let person =
             load_or_create_actor(&store, &urls, &config.author_username, ActorKind::Person)?;
         let group = load_or_create_actor(&store, &urls, &config.blog_handle, ActorKind::Group)?;
-        let config_allow_private = config.allow_private_networks;
+        let client =
+            SafeClient::new(config.allow_private_networks).context("setting up the HTTP client")?;
         Ok(App {
             config,
             urls,
@@ -85,7 +86,7 @@ impl App {
             group,
             cache: PageCache::new(),
             outbox_notify: Notify::new(),
-            client: SafeClient::new(config_allow_private),
+            client,
             reactions: ReactionWriter::spawn(store.clone()),
             signers: SignerCache::default(),
             store,

@@ -80,6 +80,16 @@ impl Urls {
         format!("{}/media/{}", self.base, rel_path.trim_start_matches('/'))
     }
 
+    /// An image reference from front matter or `blog.toml` as an absolute URL: URLs stay as
+    /// they are, content-relative paths are served under `/media/`.
+    pub fn image(&self, reference: &str) -> String {
+        if reference.starts_with("https://") || reference.starts_with("http://") {
+            reference.to_string()
+        } else {
+            self.media(reference)
+        }
+    }
+
     /// The id of an activity quire sends; `key` is unique per activity.
     pub fn activity(&self, key: &str) -> String {
         format!("{}/activities/{}", self.base, key)

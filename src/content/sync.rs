@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::error::ContentError;
-use super::render::render;
+use super::render::{render, resolve_image, ImageRef};
 use super::scan::{scan, SourcePost};
 use super::slug::tag_slug;
 use crate::store::outbox::NewActivity;
@@ -163,7 +163,7 @@ fn to_input(source: &SourcePost, existing: Option<&Post>, now: &str, is_new: boo
         (None, true) => None,
         (None, false) => Some(now.to_string()),
     };
-    let image = front.image.clone().map(|img| resolve_relative(dir, &img));
+    let image = front.image.as_deref().and_then(|img| cover_image(dir, img));
     PostInput {
         slug: source.slug.clone(),
         source_path: path_key(&source.rel_path),
@@ -183,29 +183,15 @@ fn to_input(source: &SourcePost, existing: Option<&Post>, now: &str, is_new: boo
     }
 }
 
-/// A cover image path relative to the post's folder becomes content-relative; URLs and
-/// root-relative paths stay as written.
-fn resolve_relative(dir: &Path, reference: &str) -> String {
-    if reference.contains("://") {
-        return reference.to_string();
+/// The cover image as stored: a file beside the post becomes a content-relative path (the
+/// same resolution as images in the body); URLs and site paths stay as written; a path that
+/// climbs out of the content folder is dropped.
+fn cover_image(dir: &Path, reference: &str) -> Option<String> {
+    match resolve_image(reference, dir) {
+        ImageRef::Media(path) => Some(path),
+        ImageRef::Untouched => Some(reference.trim_start_matches('/').to_string()),
+        ImageRef::OutsideRoot => None,
     }
-    if let Some(root) = reference.strip_prefix('/') {
-        return root.to_string();
-    }
-    let mut parts: Vec<String> = dir
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    for piece in reference.split('/') {
-        match piece {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p.to_string()),
-        }
-    }
-    parts.join("/")
 }
 
 fn dedup_tags(names: &[String]) -> Vec<Tag> {

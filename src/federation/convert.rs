@@ -45,11 +45,7 @@ impl<'a> Converter<'a> {
 
     /// Absolute URL of an image reference: content-relative paths are served under `/media/`.
     pub fn media_url(&self, reference: &str) -> String {
-        if reference.starts_with("https://") || reference.starts_with("http://") {
-            reference.to_string()
-        } else {
-            self.urls.media(reference)
-        }
+        self.urls.image(reference)
     }
 
     /// The actor document of the Person (the author) or the Group (the blog).

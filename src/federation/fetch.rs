@@ -64,7 +64,9 @@ pub struct PostOutcome {
 
 impl SafeClient {
     /// Builds the client. `allow_private` permits http and private addresses (tests only).
-    pub fn new(allow_private: bool) -> SafeClient {
+    /// Fails only if the TLS backend cannot start; there is deliberately no fallback to an
+    /// unguarded client.
+    pub fn new(allow_private: bool) -> Result<SafeClient, FetchError> {
         let redirect_guard = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() >= 5 {
                 return attempt.error("too many redirects");
@@ -83,11 +85,11 @@ impl SafeClient {
             .pool_idle_timeout(Duration::from_secs(60))
             .https_only(!allow_private)
             .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        SafeClient {
+            .map_err(|e| FetchError::Transport("(client setup)".into(), error_chain(&e)))?;
+        Ok(SafeClient {
             client,
             allow_private,
-        }
+        })
     }
 
     /// GETs ActivityStreams JSON, signed by `signer` (Mastodon's secure mode needs it).
@@ -352,7 +354,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_name_resolving_to_loopback_is_refused_after_dns() {
-        let client = SafeClient::new(false);
+        let client = SafeClient::new(false).unwrap();
         // "localhost" resolves to loopback: refused by the resolver, not by the URL check.
         let err = client
             .get_json("https://localhost/actor", None)

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
-use super::{migrate::MIGRATIONS, restrict_permissions, StoreError, StoreResult};
+use super::{migrate::MIGRATIONS, open_existing, restrict_permissions, StoreError, StoreResult};
 
 /// How long a backup waits for a writer that holds the database locked before giving up.
 const BUSY_PATIENCE: Duration = Duration::from_secs(30);
@@ -64,33 +64,12 @@ impl DatabaseInfo {
     }
 }
 
-/// Opens an existing database file for reading and writing, without creating it, changing
-/// its journal mode or migrating it.
-fn open_existing(path: &Path) -> StoreResult<Connection> {
-    if !path.is_file() {
-        return Err(StoreError::Open {
-            path: path.to_owned(),
-            message: "no such database file".into(),
-        });
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| StoreError::Open {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    conn.busy_timeout(BUSY_PATIENCE)?;
-    Ok(conn)
-}
-
 /// Copies the database at `source` into a new file `dest` (which must not exist) with the
 /// online backup API: a consistent snapshot even while another process writes to `source`.
 /// `dest` is created readable by its owner only, in rollback-journal mode (one file, no
 /// `-wal` beside it), and checked with `PRAGMA integrity_check` before this returns.
 pub fn backup_database(source: &Path, dest: &Path) -> StoreResult<DatabaseInfo> {
-    let src = open_existing(source)?;
+    let src = open_existing(source, false, "no such database file", BUSY_PATIENCE)?;
     // Touch the file first so it never exists with wider permissions than 0600.
     std::fs::OpenOptions::new()
         .write(true)
@@ -137,21 +116,7 @@ pub fn backup_database(source: &Path, dest: &Path) -> StoreResult<DatabaseInfo> 
 /// Reads what a database file holds (schema version, integrity, tables and row counts)
 /// without changing it.
 pub fn inspect(path: &Path) -> StoreResult<DatabaseInfo> {
-    if !path.is_file() {
-        return Err(StoreError::Open {
-            path: path.to_owned(),
-            message: "no such file".into(),
-        });
-    }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| StoreError::Open {
-        path: path.to_owned(),
-        message: e.to_string(),
-    })?;
-    conn.busy_timeout(BUSY_PATIENCE)?;
+    let conn = open_existing(path, true, "no such file", BUSY_PATIENCE)?;
     let not_a_database = |e: rusqlite::Error| StoreError::Open {
         path: path.to_owned(),
         message: format!("not a quire database ({e})"),

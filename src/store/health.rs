@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
-use super::{StoreError, StoreResult};
+use super::{open_existing, StoreResult};
 
 /// How the delivery queue is doing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -27,21 +27,12 @@ pub struct HealthView {
 impl HealthView {
     /// Opens the existing database at `path` (never creating it, never migrating it).
     pub fn open(path: &Path) -> StoreResult<HealthView> {
-        if !path.is_file() {
-            return Err(StoreError::Open {
-                path: path.to_owned(),
-                message: "no database yet (`quire init` or `quire serve` creates it)".into(),
-            });
-        }
-        let conn = Connection::open_with_flags(
+        let conn = open_existing(
             path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| StoreError::Open {
-            path: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+            false,
+            "no database yet (`quire init` or `quire serve` creates it)",
+            std::time::Duration::from_secs(10),
+        )?;
         Ok(HealthView { conn })
     }
 

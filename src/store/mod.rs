@@ -123,6 +123,35 @@ impl Store {
     }
 }
 
+/// Opens an existing database file without creating or migrating it (backups, restores,
+/// `doctor`). `missing` is the message when there is no such file.
+pub(crate) fn open_existing(
+    path: &Path,
+    read_only: bool,
+    missing: &str,
+    busy: std::time::Duration,
+) -> StoreResult<Connection> {
+    if !path.is_file() {
+        return Err(StoreError::Open {
+            path: path.to_owned(),
+            message: missing.into(),
+        });
+    }
+    let access = if read_only {
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+    } else {
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+    };
+    let conn =
+        Connection::open_with_flags(path, access | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| StoreError::Open {
+                path: path.to_owned(),
+                message: e.to_string(),
+            })?;
+    conn.busy_timeout(busy)?;
+    Ok(conn)
+}
+
 /// Keeps the database (which holds private keys) readable by its owner only.
 fn restrict_permissions(path: &Path) {
     #[cfg(unix)]

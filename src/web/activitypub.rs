@@ -35,10 +35,6 @@ pub async fn outbox(
         &headers,
         move |app| {
             let id = app.urls.outbox(&name);
-            let activity_kind = match kind {
-                ActorKind::Person => "Create",
-                ActorKind::Group => "Announce",
-            };
             // Ordered like the posts; each item is the activity that published a live post.
             let total = app.store.count_posts()?;
             let Some(n) = page_no else {
@@ -49,9 +45,9 @@ pub async fn outbox(
             let items: Vec<Value> = posts
                 .iter()
                 .map(|p| {
-                    let mut a = match activity_kind {
-                        "Create" => conv.create(p),
-                        _ => conv.announce(p),
+                    let mut a = match kind {
+                        ActorKind::Person => conv.create(p),
+                        ActorKind::Group => conv.announce(p),
                     };
                     if let Value::Object(map) = &mut a {
                         map.remove("@context");

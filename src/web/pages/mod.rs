@@ -123,11 +123,7 @@ pub(crate) fn time(rfc3339: &str, class: &str) -> Markup {
 /// An image reference from front matter or `blog.toml` as an absolute URL: URLs stay as they
 /// are, content-relative paths are served under `/media/`.
 pub(crate) fn absolute_image(site: &Site, image: &str) -> String {
-    if image.starts_with("https://") || image.starts_with("http://") {
-        image.to_string()
-    } else {
-        site.urls.media(image)
-    }
+    site.urls.image(image)
 }
 
 /// The tags of a post as links to their pages (`rel=tag`, microformats `p-category`).
